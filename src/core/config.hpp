@@ -1,0 +1,43 @@
+#pragma once
+// Server configuration: defaults, then a TOML file, then CITYGRID_* environment variables,
+// then command-line flags (applied by the caller), each overriding the one before.
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "core/result.hpp"
+
+namespace cg {
+
+struct Config {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 8080;
+  std::string data_dir = "./data-dir";
+  // Empty means "sqlite://<data_dir>/citygrid.db".
+  std::string db_url;
+  std::string web_root = "./web/dist";
+  std::size_t max_body_bytes = 1 << 20;      // 1 MiB for JSON bodies
+  std::size_t threads = 2;
+  std::int64_t session_idle_ms = 30LL * 60 * 1000;        // 30 minutes
+  std::int64_t session_absolute_ms = 12LL * 3600 * 1000;  // 12 hours
+  int login_max_failures = 5;                 // per username or address, per window
+  std::int64_t login_window_ms = 15LL * 60 * 1000;
+  bool cookie_secure = false;                 // set true behind TLS
+  std::string log_level = "info";
+  std::string metrics_token;                  // empty: /metrics only to loopback callers
+
+  // The database URL with the default applied.
+  std::string EffectiveDbUrl() const;
+};
+
+// Applies `path` (TOML) over `config`. Unknown keys are an error so typos are caught.
+Status LoadConfigFile(const std::string& path, Config& config);
+
+// Applies CITYGRID_<KEY> variables (upper-cased key names, e.g. CITYGRID_PORT) from `env`.
+Status ApplyEnvironment(const std::map<std::string, std::string>& env, Config& config);
+
+// The process environment as a map, for ApplyEnvironment.
+std::map<std::string, std::string> ProcessEnvironment();
+
+}  // namespace cg

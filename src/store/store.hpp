@@ -1,0 +1,106 @@
+#pragma once
+// Persistence behind one interface with two backends: SQLite (embedded default) and
+// PostgreSQL (scale path). Only code under src/store speaks SQL.
+//
+// Scope rule: every read of org-scoped data takes a model::Scope and answers kNotFound for
+// anything outside it (never kForbidden: existence outside the scope is not revealed).
+// Thread safety: a Store may be called from any number of threads at once.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "model/org_unit.hpp"
+#include "model/scope.hpp"
+#include "model/user.hpp"
+
+namespace cg::store {
+
+struct Session {
+  std::string token_hash;  // hex SHA-256 of the cookie token; the token itself is never stored
+  std::int64_t user_id = 0;
+  std::string csrf_token;
+  Timestamp created_at = 0;
+  Timestamp last_seen_at = 0;
+};
+
+// Paging for list reads: at most `limit` rows starting at `offset`.
+struct Page {
+  std::int64_t limit = 500;
+  std::int64_t offset = 0;
+};
+
+template <class T>
+struct Slice {
+  std::vector<T> items;
+  std::int64_t total = 0;  // rows matching before paging
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "sqlite://PATH" (file created if missing; parent dirs must exist) or "postgresql://...".
+  // kInvalid for an unknown scheme, kUnavailable if the database cannot be reached.
+  static Result<std::unique_ptr<Store>> Open(const std::string& url);
+
+  // Applies pending numbered migrations in order, each in its own transaction. Idempotent.
+  virtual Status Migrate() = 0;
+  // Highest applied migration number (0 for an empty database).
+  virtual Result<int> SchemaVersion() = 0;
+  // "sqlite" or "postgresql".
+  virtual std::string Backend() const = 0;
+
+  // --- Org tree -----------------------------------------------------------------------------
+  // Inserts or replaces units by code, all in one transaction. System use (seeding) only.
+  virtual Status UpsertOrgUnits(const std::vector<model::OrgUnit>& units) = 0;
+  // One unit; kNotFound if absent or outside `scope`.
+  virtual Result<model::OrgUnit> GetOrgUnit(const model::Scope& scope, const std::string& code,
+                                            bool with_geometry = true) = 0;
+  // Direct children of `code` ordered by code; kNotFound if `code` is absent or outside scope.
+  virtual Result<Slice<model::OrgUnit>> ListChildren(const model::Scope& scope,
+                                                     const std::string& code, bool with_geometry,
+                                                     Page page = {}) = 0;
+  // All descendants of `code` of the given kind ordered by code (e.g. every grid of a
+  // district); kNotFound if `code` is absent or outside scope.
+  virtual Result<Slice<model::OrgUnit>> ListDescendants(const model::Scope& scope,
+                                                        const std::string& code,
+                                                        model::OrgKind kind, bool with_geometry,
+                                                        Page page = {}) = 0;
+  // Ancestors of a unit inside `scope`, root first, without geometry. The path above a
+  // visible unit is part of what it is, so ancestors outside the scope are included.
+  virtual Result<std::vector<model::OrgUnit>> ListAncestors(const model::Scope& scope,
+                                                            const std::string& code) = 0;
+  // Number of direct children of each of `codes` (codes outside `scope` count 0).
+  virtual Result<std::vector<std::int64_t>> CountChildren(const model::Scope& scope,
+                                                          const std::vector<std::string>& codes) = 0;
+  // Every unit of a kind in `scope`, with geometry: used to build the in-memory grid index.
+  virtual Result<std::vector<model::OrgUnit>> ListByKind(const model::Scope& scope,
+                                                         model::OrgKind kind) = 0;
+
+  // --- Users ----------------------------------------------------------------------------------
+  // Creates a user and returns it with its id; kConflict if the username is taken.
+  virtual Result<model::User> CreateUser(const model::User& user) = 0;
+  virtual Result<model::User> FindUserByUsername(const std::string& username) = 0;
+  virtual Result<model::User> GetUser(std::int64_t id) = 0;
+  virtual Status SetUserPassword(std::int64_t id, const std::string& password_hash) = 0;
+
+  // --- Sessions -------------------------------------------------------------------------------
+  virtual Status CreateSession(const Session& session) = 0;
+  virtual Result<Session> GetSession(const std::string& token_hash) = 0;
+  virtual Status TouchSession(const std::string& token_hash, Timestamp at) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  // Removes sessions idle since before `idle_cutoff` or created before `absolute_cutoff`.
+  virtual Result<std::int64_t> DeleteExpiredSessions(Timestamp idle_cutoff,
+                                                     Timestamp absolute_cutoff) = 0;
+
+  // --- Operations ---------------------------------------------------------------------------
+  // kInternal with the database's own words if its integrity check fails.
+  virtual Status CheckIntegrity() = 0;
+};
+
+}  // namespace cg::store
