@@ -1,0 +1,16 @@
+import { createApp } from 'vue'
+import App from './App.vue'
+import { router } from './router'
+import { setUnauthorizedHandler } from './api'
+import { forget } from './session'
+import './style.css'
+
+// Session expired mid-use: drop local state and go back to login.
+setUnauthorizedHandler(() => {
+  forget()
+  if (router.currentRoute.value.name !== 'login') {
+    void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } })
+  }
+})
+
+createApp(App).use(router).mount('#app')
