@@ -1,0 +1,50 @@
+#pragma once
+// Helpers shared by both backends: prefix ranges for subtree queries, geometry columns,
+// and argument checks. Private to src/store.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "model/org_unit.hpp"
+#include "store/store.hpp"
+
+namespace cg::store::internal {
+
+// Smallest string greater than every string that starts with `prefix` (compared bytewise, which
+// for valid UTF-8 is code-point order), or nullopt if there is none (empty prefix). Valid UTF-8
+// in, valid UTF-8 out, so PostgreSQL accepts it; together with `code >= prefix` it selects the
+// subtree exactly and can use the primary-key index.
+std::optional<std::string> PrefixEnd(std::string_view prefix);
+
+// The half-open code range [lo, hi) of the subtree under `prefix`; only the empty prefix (the
+// whole tree) has no upper bound.
+struct CodeRange {
+  std::string lo;
+  std::string hi;
+  bool unbounded_hi = true;
+};
+CodeRange RangeOf(std::string_view prefix);
+
+// kInvalid unless 0 <= offset and 0 <= limit.
+Status ValidatePage(const Page& page);
+// kInvalid for units the store cannot hold (empty code or name, unit listed as its own parent).
+Status ValidateUnit(const model::OrgUnit& unit);
+Status ValidateUser(const model::User& user);
+
+// Geometry column value: WKB bytes, or nullopt for an empty geometry (stored as NULL).
+std::optional<std::string> GeometryBytes(const geo::MultiPolygon& geometry);
+// Shortest text that parses back to exactly `value`.
+std::string DoubleText(double value);
+
+// Thrown inside a backend and turned into a returned Error at the public method boundary;
+// never escapes src/store.
+struct DbError {
+  Error error;
+};
+[[noreturn]] inline void Fail(ErrorCode code, std::string message) {
+  throw DbError{MakeError(code, std::move(message))};
+}
+
+}  // namespace cg::store::internal

@@ -1,0 +1,746 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <new>
+#include <unordered_map>
+#include <vector>
+
+#include "geo/wkb.hpp"
+#include "store/internal/common.hpp"
+#include "store/internal/migrations.hpp"
+
+namespace cg::store::sqlite {
+
+namespace {
+
+using internal::DbError;
+using internal::Fail;
+
+constexpr int kBusyTimeoutMs = 5000;
+constexpr size_t kMaxReaders = 4;
+
+ErrorCode CodeFor(int extended_rc) {
+  switch (extended_rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return ErrorCode::kConflict;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+    case SQLITE_CONSTRAINT_NOTNULL:
+    case SQLITE_CONSTRAINT_CHECK:
+      return ErrorCode::kInvalid;
+    default:
+      break;
+  }
+  switch (extended_rc & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+      return ErrorCode::kUnavailable;
+    case SQLITE_CONSTRAINT:
+      return ErrorCode::kConflict;
+    default:
+      return ErrorCode::kInternal;
+  }
+}
+
+// One connection with its cache of prepared statements. Used by one thread at a time.
+class Conn {
+ public:
+  explicit Conn(const std::string& path) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      Fail(ErrorCode::kUnavailable, "cannot open SQLite database " + path + ": " + msg);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    Exec("PRAGMA foreign_keys=ON");
+    Exec("PRAGMA journal_mode=WAL");
+    Exec("PRAGMA synchronous=FULL");
+  }
+  ~Conn() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close(db_);
+  }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  sqlite3* db() { return db_; }
+
+  [[noreturn]] void Throw(int rc, std::string_view what) {
+    int ext = sqlite3_extended_errcode(db_);
+    if ((ext & 0xFF) != (rc & 0xFF)) ext = rc;
+    Fail(CodeFor(ext), std::string(what) + ": " + sqlite3_errmsg(db_));
+  }
+
+  // Runs constant SQL (no parameters); throws on failure.
+  void Exec(std::string_view sql) {
+    char* err = nullptr;
+    std::string text(sql);
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      int ext = sqlite3_extended_errcode(db_);
+      Fail(CodeFor(ext), "sqlite: " + msg);
+    }
+  }
+
+  // The cached prepared statement for `sql`, reset and with bindings cleared.
+  sqlite3_stmt* Prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) Throw(rc, "prepare");
+    cache_.emplace(sql, stmt);
+    return stmt;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// A cached statement in use: binds values by position and resets itself when done.
+class Query {
+ public:
+  Query(Conn& conn, const std::string& sql) : conn_(conn), stmt_(conn.Prepare(sql)) {}
+  ~Query() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& Text(int i, std::string_view v) {
+    Check(sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    return *this;
+  }
+  Query& Int(int i, std::int64_t v) {
+    Check(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+  Query& Double(int i, double v) {
+    Check(sqlite3_bind_double(stmt_, i, v));
+    return *this;
+  }
+  Query& Null(int i) {
+    Check(sqlite3_bind_null(stmt_, i));
+    return *this;
+  }
+  Query& Blob(int i, const std::optional<std::string>& v) {
+    if (!v) return Null(i);
+    Check(sqlite3_bind_blob64(stmt_, i, v->data(), v->size(), SQLITE_TRANSIENT));
+    return *this;
+  }
+  // Upper bound of a code range: bound as text, or, if unbounded, as an empty BLOB, which sorts
+  // after every TEXT value in SQLite.
+  Query& UpperBound(int i, const internal::CodeRange& r) {
+    if (!r.unbounded_hi) return Text(i, r.hi);
+    Check(sqlite3_bind_zeroblob(stmt_, i, 0));
+    return *this;
+  }
+
+  // True if a row is available, false when done; throws on error.
+  bool Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    conn_.Throw(rc, "step");
+  }
+  void Run() {
+    while (Step()) {
+    }
+  }
+
+  bool IsNull(int c) { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  std::int64_t GetInt(int c) { return sqlite3_column_int64(stmt_, c); }
+  double GetDouble(int c) { return sqlite3_column_double(stmt_, c); }
+  std::string GetText(int c) {
+    const unsigned char* p = sqlite3_column_text(stmt_, c);
+    int n = sqlite3_column_bytes(stmt_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p), n) : std::string();
+  }
+  std::string GetBlob(int c) {
+    const void* p = sqlite3_column_blob(stmt_, c);
+    int n = sqlite3_column_bytes(stmt_, c);
+    return p ? std::string(static_cast<const char*>(p), n) : std::string();
+  }
+
+ private:
+  void Check(int rc) {
+    if (rc != SQLITE_OK) conn_.Throw(rc, "bind");
+  }
+  Conn& conn_;
+  sqlite3_stmt* stmt_;
+};
+
+// A transaction that rolls back unless committed.
+class Tx {
+ public:
+  Tx(Conn& conn, const char* begin) : conn_(conn) { conn_.Exec(begin); }
+  ~Tx() {
+    if (!done_) sqlite3_exec(conn_.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void Commit() {
+    conn_.Exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  Conn& conn_;
+  bool done_ = false;
+};
+
+// Read connections, opened on demand up to kMaxReaders; WAL lets them read while one writes.
+class ReaderPool {
+ public:
+  explicit ReaderPool(std::string path) : path_(std::move(path)) {}
+
+  class Lease {
+   public:
+    Lease(ReaderPool& pool, std::unique_ptr<Conn> conn) : pool_(pool), conn_(std::move(conn)) {}
+    ~Lease() { pool_.Release(std::move(conn_)); }
+    Conn& operator*() { return *conn_; }
+
+   private:
+    ReaderPool& pool_;
+    std::unique_ptr<Conn> conn_;
+  };
+
+  Lease Acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !idle_.empty() || open_ < kMaxReaders; });
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(conn));
+    }
+    ++open_;
+    lock.unlock();
+    try {
+      auto conn = std::make_unique<Conn>(path_);
+      conn->Exec("PRAGMA query_only=ON");
+      return Lease(*this, std::move(conn));
+    } catch (...) {
+      std::lock_guard relock(mu_);
+      --open_;
+      cv_.notify_one();
+      throw;
+    }
+  }
+
+ private:
+  void Release(std::unique_ptr<Conn> conn) {
+    std::lock_guard lock(mu_);
+    idle_.push_back(std::move(conn));
+    cv_.notify_one();
+  }
+
+  std::string path_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Conn>> idle_;
+  size_t open_ = 0;
+};
+
+template <class F>
+auto Guard(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const DbError& e) {
+    return e.error;
+  } catch (const std::bad_alloc&) {
+    return MakeError(ErrorCode::kInternal, "out of memory");
+  }
+}
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+const std::string kCols =
+    "code, kind, parent_code, name, geometry, center_lon, center_lat, bbox_min_lon, "
+    "bbox_min_lat, bbox_max_lon, bbox_max_lat";
+const std::string kColsNoGeom =
+    "code, kind, parent_code, name, NULL, center_lon, center_lat, bbox_min_lon, "
+    "bbox_min_lat, bbox_max_lon, bbox_max_lat";
+const std::string& Cols(bool with_geometry) { return with_geometry ? kCols : kColsNoGeom; }
+
+model::OrgUnit ReadUnit(Query& q) {
+  model::OrgUnit u;
+  u.code = q.GetText(0);
+  auto kind = model::ParseOrgKind(q.GetText(1));
+  if (!kind) Fail(ErrorCode::kInternal, "org unit " + u.code + " has unknown kind " + q.GetText(1));
+  u.kind = *kind;
+  if (!q.IsNull(2)) u.parent_code = q.GetText(2);
+  u.name = q.GetText(3);
+  if (!q.IsNull(4)) {
+    auto geometry = geo::DecodeWkb(q.GetBlob(4));
+    if (!geometry.ok()) {
+      Fail(ErrorCode::kInternal, "org unit " + u.code + " has corrupt geometry: " + geometry.error().message);
+    }
+    u.geometry = std::move(geometry).value();
+  }
+  u.center = {q.GetDouble(5), q.GetDouble(6)};
+  if (!q.IsNull(7)) {
+    u.bbox.min_lon = q.GetDouble(7);
+    u.bbox.min_lat = q.GetDouble(8);
+    u.bbox.max_lon = q.GetDouble(9);
+    u.bbox.max_lat = q.GetDouble(10);
+  }
+  return u;
+}
+
+const std::string kUserCols =
+    "id, username, display_name, role, scope_code, password_hash, disabled, created_at";
+
+model::User ReadUser(Query& q) {
+  model::User u;
+  u.id = q.GetInt(0);
+  u.username = q.GetText(1);
+  u.display_name = q.GetText(2);
+  auto role = model::ParseRole(q.GetText(3));
+  if (!role) Fail(ErrorCode::kInternal, "user " + u.username + " has unknown role");
+  u.role = *role;
+  u.scope_code = q.GetText(4);
+  u.password_hash = q.GetText(5);
+  u.disabled = q.GetInt(6) != 0;
+  u.created_at = q.GetInt(7);
+  return u;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path) : writer_(path), readers_(path) {}
+
+  Status Migrate() override {
+    return Guard([&]() -> Status {
+      std::lock_guard lock(write_mu_);
+      writer_.Exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "applied_at INTEGER NOT NULL)");
+      for (const auto& m : internal::Migrations()) {
+        Tx tx(writer_, "BEGIN IMMEDIATE");  // serialises concurrent migrators across processes
+        bool applied;
+        {
+          Query q(writer_, "SELECT 1 FROM schema_migrations WHERE version = ?1");
+          q.Int(1, m.version);
+          applied = q.Step();
+        }
+        if (applied) continue;
+        writer_.Exec(m.sqlite_sql);
+        Query ins(writer_, "INSERT INTO schema_migrations(version, applied_at) VALUES (?1, ?2)");
+        ins.Int(1, m.version).Int(2, NowMs()).Run();
+        tx.Commit();
+      }
+      return {};
+    });
+  }
+
+  Result<int> SchemaVersion() override {
+    return Guard([&]() -> Result<int> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      {
+        Query q(c, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+        if (!q.Step()) return 0;
+      }
+      Query q(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+      q.Step();
+      return static_cast<int>(q.GetInt(0));
+    });
+  }
+
+  std::string Backend() const override { return "sqlite"; }
+
+  Result<std::pair<Pragmas, Pragmas>> Inspect() {
+    return Guard([&]() -> Result<std::pair<Pragmas, Pragmas>> {
+      std::pair<Pragmas, Pragmas> out;
+      {
+        std::lock_guard lock(write_mu_);
+        out.first = Read(writer_);
+      }
+      auto lease = readers_.Acquire();
+      out.second = Read(*lease);
+      return out;
+    });
+  }
+
+  Status UpsertOrgUnits(const std::vector<model::OrgUnit>& units) override {
+    for (const auto& u : units) CG_RETURN_IF_ERROR(internal::ValidateUnit(u));
+    return Guard([&]() -> Status {
+      std::lock_guard lock(write_mu_);
+      Tx tx(writer_, "BEGIN IMMEDIATE");
+      const std::string sql =
+          "INSERT INTO org_units(" + kCols +
+          ", level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+          "ON CONFLICT(code) DO UPDATE SET kind = excluded.kind, parent_code = "
+          "excluded.parent_code, name = excluded.name, geometry = excluded.geometry, "
+          "center_lon = excluded.center_lon, center_lat = excluded.center_lat, "
+          "bbox_min_lon = excluded.bbox_min_lon, bbox_min_lat = excluded.bbox_min_lat, "
+          "bbox_max_lon = excluded.bbox_max_lon, bbox_max_lat = excluded.bbox_max_lat, "
+          "level = excluded.level";
+      for (const auto& u : units) {
+        Query q(writer_, sql);
+        q.Text(1, u.code).Text(2, model::OrgKindName(u.kind));
+        if (u.parent_code.empty()) q.Null(3); else q.Text(3, u.parent_code);
+        q.Text(4, u.name).Blob(5, internal::GeometryBytes(u.geometry));
+        q.Double(6, u.center.lon).Double(7, u.center.lat);
+        if (u.bbox.Empty()) {
+          q.Null(8).Null(9).Null(10).Null(11);
+        } else {
+          q.Double(8, u.bbox.min_lon).Double(9, u.bbox.min_lat);
+          q.Double(10, u.bbox.max_lon).Double(11, u.bbox.max_lat);
+        }
+        q.Int(12, model::LevelOf(u.kind));
+        q.Run();
+      }
+      try {
+        tx.Commit();
+      } catch (const DbError& e) {
+        if (e.error.code == ErrorCode::kInvalid) {
+          Fail(ErrorCode::kInvalid, "org units refer to a parent_code that does not exist");
+        }
+        throw;
+      }
+      return {};
+    });
+  }
+
+  Result<model::OrgUnit> GetOrgUnit(const model::Scope& scope, const std::string& code,
+                                    bool with_geometry) override {
+    if (!scope.Contains(code)) return NotFound(code);
+    return Guard([&]() -> Result<model::OrgUnit> {
+      auto lease = readers_.Acquire();
+      Query q(*lease, "SELECT " + Cols(with_geometry) + " FROM org_units WHERE code = ?1");
+      q.Text(1, code);
+      if (!q.Step()) return NotFound(code);
+      return ReadUnit(q);
+    });
+  }
+
+  Result<Slice<model::OrgUnit>> ListChildren(const model::Scope& scope, const std::string& code,
+                                             bool with_geometry, Page page) override {
+    CG_RETURN_IF_ERROR(internal::ValidatePage(page));
+    if (!scope.Contains(code)) return NotFound(code);
+    return Guard([&]() -> Result<Slice<model::OrgUnit>> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      Tx tx(c, "BEGIN");
+      if (!Exists(c, code)) return NotFound(code);
+      auto range = internal::RangeOf(scope.root_code());
+      const std::string where = " FROM org_units WHERE parent_code = ?1 AND code >= ?2 AND code < ?3";
+      Slice<model::OrgUnit> out;
+      {
+        Query q(c, "SELECT count(*)" + where);
+        q.Text(1, code).Text(2, range.lo).UpperBound(3, range);
+        q.Step();
+        out.total = q.GetInt(0);
+      }
+      Query q(c, "SELECT " + Cols(with_geometry) + where + " ORDER BY code LIMIT ?4 OFFSET ?5");
+      q.Text(1, code).Text(2, range.lo).UpperBound(3, range).Int(4, page.limit).Int(5, page.offset);
+      while (q.Step()) out.items.push_back(ReadUnit(q));
+      return out;
+    });
+  }
+
+  Result<Slice<model::OrgUnit>> ListDescendants(const model::Scope& scope, const std::string& code,
+                                                model::OrgKind kind, bool with_geometry,
+                                                Page page) override {
+    CG_RETURN_IF_ERROR(internal::ValidatePage(page));
+    if (!scope.Contains(code)) return NotFound(code);
+    return Guard([&]() -> Result<Slice<model::OrgUnit>> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      Tx tx(c, "BEGIN");
+      if (!Exists(c, code)) return NotFound(code);
+      // `code` is inside the scope, so everything under it is too.
+      auto range = internal::RangeOf(code);
+      const std::string where = " FROM org_units WHERE kind = ?1 AND code > ?2 AND code < ?3";
+      Slice<model::OrgUnit> out;
+      {
+        Query q(c, "SELECT count(*)" + where);
+        q.Text(1, model::OrgKindName(kind)).Text(2, code).UpperBound(3, range);
+        q.Step();
+        out.total = q.GetInt(0);
+      }
+      Query q(c, "SELECT " + Cols(with_geometry) + where + " ORDER BY code LIMIT ?4 OFFSET ?5");
+      q.Text(1, model::OrgKindName(kind)).Text(2, code).UpperBound(3, range);
+      q.Int(4, page.limit).Int(5, page.offset);
+      while (q.Step()) out.items.push_back(ReadUnit(q));
+      return out;
+    });
+  }
+
+  Result<std::vector<model::OrgUnit>> ListAncestors(const model::Scope& scope,
+                                                    const std::string& code) override {
+    if (!scope.Contains(code)) return NotFound(code);
+    return Guard([&]() -> Result<std::vector<model::OrgUnit>> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      Tx tx(c, "BEGIN");
+      std::string parent;
+      {
+        Query q(c, "SELECT parent_code FROM org_units WHERE code = ?1");
+        q.Text(1, code);
+        if (!q.Step()) return NotFound(code);
+        if (q.IsNull(0)) return std::vector<model::OrgUnit>{};
+        parent = q.GetText(0);
+      }
+      // Walks parent links upwards; the depth limit stops a corrupt cycle.
+      Query q(c,
+              "WITH RECURSIVE up(code, depth) AS (SELECT ?1, 0 UNION ALL "
+              "SELECT o.parent_code, up.depth + 1 FROM org_units o JOIN up ON o.code = up.code "
+              "WHERE o.parent_code IS NOT NULL AND up.depth < 32) "
+              "SELECT " + kColsNoGeom + " FROM org_units JOIN up USING (code) ORDER BY up.depth DESC");
+      q.Text(1, parent);
+      std::vector<model::OrgUnit> out;
+      while (q.Step()) out.push_back(ReadUnit(q));
+      return out;
+    });
+  }
+
+  Result<std::vector<std::int64_t>> CountChildren(const model::Scope& scope,
+                                                  const std::vector<std::string>& codes) override {
+    return Guard([&]() -> Result<std::vector<std::int64_t>> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      Tx tx(c, "BEGIN");
+      auto range = internal::RangeOf(scope.root_code());
+      std::vector<std::int64_t> out;
+      out.reserve(codes.size());
+      for (const auto& code : codes) {
+        if (!scope.Contains(code)) {
+          out.push_back(0);
+          continue;
+        }
+        Query q(c, "SELECT count(*) FROM org_units WHERE parent_code = ?1 AND code >= ?2 AND code < ?3");
+        q.Text(1, code).Text(2, range.lo).UpperBound(3, range);
+        q.Step();
+        out.push_back(q.GetInt(0));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<model::OrgUnit>> ListByKind(const model::Scope& scope,
+                                                 model::OrgKind kind) override {
+    return Guard([&]() -> Result<std::vector<model::OrgUnit>> {
+      auto lease = readers_.Acquire();
+      auto range = internal::RangeOf(scope.root_code());
+      Query q(*lease, "SELECT " + kCols +
+                          " FROM org_units WHERE kind = ?1 AND code >= ?2 AND code < ?3 ORDER BY code");
+      q.Text(1, model::OrgKindName(kind)).Text(2, range.lo).UpperBound(3, range);
+      std::vector<model::OrgUnit> out;
+      while (q.Step()) out.push_back(ReadUnit(q));
+      return out;
+    });
+  }
+
+  Result<model::User> CreateUser(const model::User& user) override {
+    CG_RETURN_IF_ERROR(internal::ValidateUser(user));
+    return Guard([&]() -> Result<model::User> {
+      std::lock_guard lock(write_mu_);
+      Query q(writer_,
+              "INSERT INTO users(username, display_name, role, scope_code, password_hash, "
+              "disabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      q.Text(1, user.username).Text(2, user.display_name).Text(3, model::RoleName(user.role));
+      q.Text(4, user.scope_code).Text(5, user.password_hash).Int(6, user.disabled ? 1 : 0);
+      q.Int(7, user.created_at);
+      try {
+        q.Run();
+      } catch (const DbError& e) {
+        if (e.error.code == ErrorCode::kConflict) {
+          return MakeError(ErrorCode::kConflict, "username is already taken");
+        }
+        throw;
+      }
+      model::User out = user;
+      out.id = sqlite3_last_insert_rowid(writer_.db());
+      return out;
+    });
+  }
+
+  Result<model::User> FindUserByUsername(const std::string& username) override {
+    return Guard([&]() -> Result<model::User> {
+      auto lease = readers_.Acquire();
+      Query q(*lease, "SELECT " + kUserCols + " FROM users WHERE username = ?1");
+      q.Text(1, username);
+      if (!q.Step()) return MakeError(ErrorCode::kNotFound, "no such user");
+      return ReadUser(q);
+    });
+  }
+
+  Result<model::User> GetUser(std::int64_t id) override {
+    return Guard([&]() -> Result<model::User> {
+      auto lease = readers_.Acquire();
+      Query q(*lease, "SELECT " + kUserCols + " FROM users WHERE id = ?1");
+      q.Int(1, id);
+      if (!q.Step()) return MakeError(ErrorCode::kNotFound, "no such user");
+      return ReadUser(q);
+    });
+  }
+
+  Status SetUserPassword(std::int64_t id, const std::string& password_hash) override {
+    return Write("UPDATE users SET password_hash = ?2 WHERE id = ?1", "no such user",
+                 [&](Query& q) { q.Int(1, id).Text(2, password_hash); });
+  }
+
+  Status CreateSession(const Session& s) override {
+    return Guard([&]() -> Status {
+      std::lock_guard lock(write_mu_);
+      Query q(writer_,
+              "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, last_seen_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)");
+      q.Text(1, s.token_hash).Int(2, s.user_id).Text(3, s.csrf_token);
+      q.Int(4, s.created_at).Int(5, s.last_seen_at);
+      try {
+        q.Run();
+      } catch (const DbError& e) {
+        if (e.error.code == ErrorCode::kConflict) return MakeError(ErrorCode::kConflict, "session exists");
+        if (e.error.code == ErrorCode::kInvalid) return MakeError(ErrorCode::kInvalid, "no such user");
+        throw;
+      }
+      return {};
+    });
+  }
+
+  Result<Session> GetSession(const std::string& token_hash) override {
+    return Guard([&]() -> Result<Session> {
+      auto lease = readers_.Acquire();
+      Query q(*lease,
+              "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions "
+              "WHERE token_hash = ?1");
+      q.Text(1, token_hash);
+      if (!q.Step()) return MakeError(ErrorCode::kNotFound, "no such session");
+      Session s;
+      s.token_hash = q.GetText(0);
+      s.user_id = q.GetInt(1);
+      s.csrf_token = q.GetText(2);
+      s.created_at = q.GetInt(3);
+      s.last_seen_at = q.GetInt(4);
+      return s;
+    });
+  }
+
+  Status TouchSession(const std::string& token_hash, Timestamp at) override {
+    return Write("UPDATE sessions SET last_seen_at = max(last_seen_at, ?2) WHERE token_hash = ?1",
+                 "no such session", [&](Query& q) { q.Text(1, token_hash).Int(2, at); });
+  }
+
+  Status DeleteSession(const std::string& token_hash) override {
+    return Guard([&]() -> Status {
+      std::lock_guard lock(write_mu_);
+      Query q(writer_, "DELETE FROM sessions WHERE token_hash = ?1");
+      q.Text(1, token_hash).Run();
+      return {};
+    });
+  }
+
+  Result<std::int64_t> DeleteExpiredSessions(Timestamp idle_cutoff, Timestamp absolute_cutoff) override {
+    return Guard([&]() -> Result<std::int64_t> {
+      std::lock_guard lock(write_mu_);
+      Query q(writer_, "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2");
+      q.Int(1, idle_cutoff).Int(2, absolute_cutoff).Run();
+      return static_cast<std::int64_t>(sqlite3_changes64(writer_.db()));
+    });
+  }
+
+  Status CheckIntegrity() override {
+    return Guard([&]() -> Status {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      std::string problems;
+      {
+        Query q(c, "PRAGMA integrity_check");
+        while (q.Step()) {
+          std::string line = q.GetText(0);
+          if (line != "ok") problems += line + "; ";
+        }
+      }
+      {
+        Query q(c, "PRAGMA foreign_key_check");
+        while (q.Step()) {
+          problems += "foreign key violation in " + q.GetText(0) + " row " +
+                      std::to_string(q.GetInt(1)) + "; ";
+        }
+      }
+      if (!problems.empty()) return MakeError(ErrorCode::kInternal, "integrity check failed: " + problems);
+      return {};
+    });
+  }
+
+ private:
+  static Error NotFound(const std::string& code) {
+    return MakeError(ErrorCode::kNotFound, "org unit not found");
+  }
+
+  static Pragmas Read(Conn& c) {
+    Pragmas p;
+    auto one = [&](const char* sql, auto&& take) {
+      Query q(c, sql);
+      if (q.Step()) take(q);
+    };
+    one("PRAGMA journal_mode", [&](Query& q) { p.journal_mode = q.GetText(0); });
+    one("PRAGMA synchronous", [&](Query& q) { p.synchronous = q.GetInt(0); });
+    one("PRAGMA foreign_keys", [&](Query& q) { p.foreign_keys = q.GetInt(0); });
+    one("PRAGMA busy_timeout", [&](Query& q) { p.busy_timeout = q.GetInt(0); });
+    return p;
+  }
+
+  static bool Exists(Conn& c, const std::string& code) {
+    Query q(c, "SELECT 1 FROM org_units WHERE code = ?1");
+    q.Text(1, code);
+    return q.Step();
+  }
+
+  // Runs one single-row UPDATE on the writer; kNotFound with `missing` if no row changed.
+  template <class BindFn>
+  Status Write(const std::string& sql, const char* missing, BindFn&& bind) {
+    return Guard([&]() -> Status {
+      std::lock_guard lock(write_mu_);
+      Query q(writer_, sql);
+      bind(q);
+      q.Run();
+      if (sqlite3_changes64(writer_.db()) == 0) return MakeError(ErrorCode::kNotFound, missing);
+      return {};
+    });
+  }
+
+  std::mutex write_mu_;  // guards writer_ and its statement cache
+  Conn writer_;
+  ReaderPool readers_;
+};
+
+}  // namespace
+
+Result<std::pair<Pragmas, Pragmas>> InspectPragmas(Store& store) {
+  auto* sqlite = dynamic_cast<SqliteStore*>(&store);
+  if (!sqlite) return MakeError(ErrorCode::kInvalid, "not a SQLite store");
+  return sqlite->Inspect();
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  try {
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(path));
+  } catch (const DbError& e) {
+    return e.error;
+  }
+}
+
+}  // namespace cg::store::sqlite

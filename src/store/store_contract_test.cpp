@@ -1,0 +1,640 @@
+// One contract suite, run against every backend: SQLite on a temporary file and PostgreSQL at
+// $CITYGRID_TEST_PG_URL (each test in a fresh schema). Without that variable the PostgreSQL
+// instances fail with instructions, unless CITYGRID_TEST_SKIP_PG=1.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <pqxx/pqxx>
+#include <random>
+#include <thread>
+
+#include "store/internal/common.hpp"
+#include "store/internal/migrations.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/store.hpp"
+
+namespace cg::store {
+namespace {
+
+using model::OrgKind;
+using model::OrgUnit;
+using model::Scope;
+
+std::string RandomHex(int n) {
+  static std::mt19937_64 rng(std::random_device{}());
+  static const char* kDigits = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < n; ++i) s += kDigits[rng() % 16];
+  return s;
+}
+
+geo::MultiPolygon Square(double lon, double lat, double size, int vertices_per_side = 1) {
+  geo::Polygon p;
+  auto side = [&](geo::Point a, geo::Point b) {
+    for (int i = 0; i < vertices_per_side; ++i) {
+      double t = static_cast<double>(i) / vertices_per_side;
+      p.outer.push_back({a.lon + (b.lon - a.lon) * t, a.lat + (b.lat - a.lat) * t});
+    }
+  };
+  geo::Point a{lon, lat}, b{lon + size, lat}, c{lon + size, lat + size}, d{lon, lat + size};
+  side(a, b);
+  side(b, c);
+  side(c, d);
+  side(d, a);
+  p.outer.push_back(a);
+  return {p};
+}
+
+OrgUnit Unit(std::string code, OrgKind kind, std::string name, std::string parent,
+             bool geometry = true) {
+  OrgUnit u;
+  u.code = std::move(code);
+  u.kind = kind;
+  u.name = std::move(name);
+  u.parent_code = std::move(parent);
+  if (geometry) {
+    u.geometry = Square(109.8, 40.6, 0.01);
+    for (const auto& p : u.geometry[0].outer) u.bbox.Extend(p);
+    u.center = {109.805, 40.605};
+  }
+  return u;
+}
+
+// A small Baotou-like tree: city, two districts, a street, two communities, six grids.
+std::vector<OrgUnit> SmallTree() {
+  std::vector<OrgUnit> v;
+  // Deliberately not in tree order: parents are checked at commit, order must not matter.
+  for (const char* g : {"005", "003", "001", "004", "002"}) {
+    v.push_back(Unit(std::string("150203010008") + g, OrgKind::kGrid, std::string("网格") + g,
+                     "150203010008"));
+  }
+  v.push_back(Unit("150203010009001", OrgKind::kGrid, "网格九一", "150203010009"));
+  v.push_back(Unit("150203010008", OrgKind::kCommunity, "金华社区", "150203010"));
+  v.push_back(Unit("150203010009", OrgKind::kCommunity, "九号社区", "150203010"));
+  v.push_back(Unit("150203010", OrgKind::kStreet, "市府东路街道", "150203"));
+  v.push_back(Unit("150203", OrgKind::kDistrict, "昆都仑区", "1502"));
+  v.push_back(Unit("150204", OrgKind::kDistrict, "青山区", "1502"));
+  v.push_back(Unit("1502", OrgKind::kCity, "包头市", ""));
+  return v;
+}
+
+std::vector<std::string> Codes(const std::vector<OrgUnit>& units) {
+  std::vector<std::string> out;
+  for (const auto& u : units) out.push_back(u.code);
+  return out;
+}
+
+model::User MakeUser(std::string username) {
+  model::User u;
+  u.username = std::move(username);
+  u.display_name = "Test " + u.username;
+  u.role = model::Role::kGridWorker;
+  u.scope_code = "150203010008001";
+  u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$abc$def";
+  u.created_at = 1'767'225'600'000;
+  return u;
+}
+
+class StoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      dir_ = std::filesystem::temp_directory_path() / ("citygrid-store-" + RandomHex(12));
+      std::filesystem::create_directories(dir_);
+      url_ = "sqlite://" + (dir_ / "test.db").string();
+    } else {
+      const char* pg = std::getenv("CITYGRID_TEST_PG_URL");
+      if (pg == nullptr || *pg == '\0') {
+        const char* skip = std::getenv("CITYGRID_TEST_SKIP_PG");
+        if (skip != nullptr && std::string(skip) == "1") {
+          GTEST_SKIP() << "CITYGRID_TEST_SKIP_PG=1: PostgreSQL contract tests skipped";
+        }
+        FAIL() << "CITYGRID_TEST_PG_URL is not set. Start a throw-away PostgreSQL (as root) with\n"
+                  "  export CITYGRID_TEST_PG_URL=$(scripts/start-pg.sh | tail -1)\n"
+                  "or set CITYGRID_TEST_SKIP_PG=1 to skip the PostgreSQL instances.";
+      }
+      pg_url_ = pg;
+      schema_ = "cg_test_" + RandomHex(12);
+      try {
+        pqxx::connection c(pg_url_);
+        pqxx::work w(c);
+        w.exec("CREATE SCHEMA " + w.quote_name(schema_));
+        w.commit();
+      } catch (const std::exception& e) {
+        FAIL() << "cannot prepare a schema at CITYGRID_TEST_PG_URL (" << e.what()
+               << "). Is the server running? Try: scripts/start-pg.sh";
+      }
+      url_ = pg_url_ + (pg_url_.find('?') == std::string::npos ? "?" : "&") +
+             "options=-csearch_path%3D" + schema_;
+    }
+    auto opened = Store::Open(url_);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(opened).value();
+    auto version = store_->SchemaVersion();
+    ASSERT_TRUE(version.ok()) << version.error().message;
+    ASSERT_EQ(*version, 0);
+    auto migrated = store_->Migrate();
+    ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+  }
+
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    if (!schema_.empty()) {
+      try {
+        pqxx::connection c(pg_url_);
+        pqxx::work w(c);
+        w.exec("DROP SCHEMA " + w.quote_name(schema_) + " CASCADE");
+        w.commit();
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "cannot drop test schema " << schema_ << ": " << e.what();
+      }
+    }
+  }
+
+  void LoadSmallTree() {
+    auto st = store_->UpsertOrgUnits(SmallTree());
+    ASSERT_TRUE(st.ok()) << st.error().message;
+  }
+
+  std::filesystem::path dir_;
+  std::string pg_url_;
+  std::string schema_;
+  std::string url_;
+  std::unique_ptr<Store> store_;
+};
+
+#define ASSERT_OK(expr)                                               \
+  do {                                                                \
+    auto&& r_ = (expr);                                               \
+    ASSERT_TRUE(r_.ok()) << #expr << ": " << r_.error().message;      \
+  } while (0)
+
+#define EXPECT_CODE(expr, expected)                                   \
+  do {                                                                \
+    auto&& r_ = (expr);                                               \
+    ASSERT_FALSE(r_.ok()) << #expr << " succeeded";                   \
+    EXPECT_EQ(r_.error().code, expected) << #expr << ": " << r_.error().message; \
+  } while (0)
+
+TEST_P(StoreContract, BackendNameMatches) {
+  EXPECT_EQ(store_->Backend(), GetParam());
+}
+
+TEST_P(StoreContract, MigrateTwiceIsNoOp) {
+  int latest = internal::Migrations().back().version;
+  ASSERT_EQ(*store_->SchemaVersion(), latest);
+  LoadSmallTree();
+  ASSERT_OK(store_->Migrate());
+  ASSERT_OK(store_->Migrate());
+  EXPECT_EQ(*store_->SchemaVersion(), latest);
+  auto unit = store_->GetOrgUnit(Scope::System(), "1502");
+  ASSERT_OK(unit);
+  EXPECT_EQ(unit->name, "包头市");
+}
+
+TEST_P(StoreContract, OpenRejectsUnknownScheme) {
+  EXPECT_CODE(Store::Open("mysql://localhost/x"), ErrorCode::kInvalid);
+  EXPECT_CODE(Store::Open("sqlite://"), ErrorCode::kInvalid);
+}
+
+TEST_P(StoreContract, OrgUnitRoundTripIncludingGeometry) {
+  OrgUnit city = Unit("1502", OrgKind::kCity, "包头市", "");
+  geo::Polygon with_hole;
+  with_hole.outer = {{109.0, 40.0}, {110.0, 40.0}, {110.0, 41.0}, {109.0, 41.0}, {109.0, 40.0}};
+  with_hole.holes.push_back({{109.2, 40.2}, {109.2, 40.4}, {109.4, 40.4}, {109.4, 40.2}, {109.2, 40.2}});
+  city.geometry = {with_hole, Square(111.123456789012345, 41.000000000000071, 0.1)[0]};
+  city.center = {109.83789012345678, 40.657890123456789};
+  city.bbox = {};
+  for (const auto& poly : city.geometry) {
+    for (const auto& p : poly.outer) city.bbox.Extend(p);
+  }
+  OrgUnit bare = Unit("150203", OrgKind::kDistrict, "昆都仑区", "1502", /*geometry=*/false);
+  ASSERT_OK(store_->UpsertOrgUnits({city, bare}));
+
+  auto got = store_->GetOrgUnit(Scope::System(), "1502");
+  ASSERT_OK(got);
+  EXPECT_EQ(got->code, city.code);
+  EXPECT_EQ(got->kind, OrgKind::kCity);
+  EXPECT_EQ(got->parent_code, "");
+  EXPECT_EQ(got->name, city.name);
+  ASSERT_EQ(got->geometry.size(), 2u);
+  EXPECT_EQ(got->geometry[0].outer, with_hole.outer);
+  EXPECT_EQ(got->geometry[0].holes, with_hole.holes);
+  EXPECT_EQ(got->geometry[1].outer, city.geometry[1].outer);
+  EXPECT_EQ(got->center, city.center);  // exact: doubles round-trip bit for bit
+  EXPECT_EQ(got->bbox.min_lon, city.bbox.min_lon);
+  EXPECT_EQ(got->bbox.max_lat, city.bbox.max_lat);
+
+  auto no_geometry = store_->GetOrgUnit(Scope::System(), "1502", /*with_geometry=*/false);
+  ASSERT_OK(no_geometry);
+  EXPECT_TRUE(no_geometry->geometry.empty());
+  EXPECT_EQ(no_geometry->center, city.center);
+
+  auto district = store_->GetOrgUnit(Scope::System(), "150203");
+  ASSERT_OK(district);
+  EXPECT_TRUE(district->geometry.empty());
+  EXPECT_TRUE(district->bbox.Empty());
+  EXPECT_EQ(district->parent_code, "1502");
+
+  // Upsert replaces by code.
+  bare.name = "昆区";
+  ASSERT_OK(store_->UpsertOrgUnits({bare}));
+  EXPECT_EQ(store_->GetOrgUnit(Scope::System(), "150203")->name, "昆区");
+  EXPECT_CODE(store_->GetOrgUnit(Scope::System(), "9999"), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, UpsertRejectsMissingParentAtomically) {
+  std::vector<OrgUnit> units = {Unit("1502", OrgKind::kCity, "包头市", ""),
+                                Unit("150299", OrgKind::kDistrict, "孤儿区", "150298")};
+  EXPECT_CODE(store_->UpsertOrgUnits(units), ErrorCode::kInvalid);
+  // Nothing of the failed batch is visible.
+  EXPECT_CODE(store_->GetOrgUnit(Scope::System(), "1502"), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->UpsertOrgUnits({Unit("", OrgKind::kCity, "x", "")}), ErrorCode::kInvalid);
+}
+
+TEST_P(StoreContract, ChildrenOrderedAndPaged) {
+  LoadSmallTree();
+  auto all = store_->ListChildren(Scope::System(), "150203010008", /*with_geometry=*/true);
+  ASSERT_OK(all);
+  EXPECT_EQ(all->total, 5);
+  EXPECT_EQ(Codes(all->items),
+            (std::vector<std::string>{"150203010008001", "150203010008002", "150203010008003",
+                                      "150203010008004", "150203010008005"}));
+  EXPECT_FALSE(all->items[0].geometry.empty());
+
+  auto page = store_->ListChildren(Scope::System(), "150203010008", false, Page{2, 1});
+  ASSERT_OK(page);
+  EXPECT_EQ(page->total, 5);
+  EXPECT_EQ(Codes(page->items), (std::vector<std::string>{"150203010008002", "150203010008003"}));
+  EXPECT_TRUE(page->items[0].geometry.empty());
+
+  auto past_end = store_->ListChildren(Scope::System(), "150203010008", false, Page{10, 10});
+  ASSERT_OK(past_end);
+  EXPECT_EQ(past_end->total, 5);
+  EXPECT_TRUE(past_end->items.empty());
+
+  auto leaf = store_->ListChildren(Scope::System(), "150203010008001", false);
+  ASSERT_OK(leaf);
+  EXPECT_EQ(leaf->total, 0);
+
+  EXPECT_CODE(store_->ListChildren(Scope::System(), "150203010007", false), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->ListChildren(Scope::System(), "1502", false, Page{-1, 0}), ErrorCode::kInvalid);
+
+  auto counts = store_->CountChildren(Scope::System(), {"1502", "150203010008", "150203010008001", "77"});
+  ASSERT_OK(counts);
+  EXPECT_EQ(*counts, (std::vector<std::int64_t>{2, 5, 0, 0}));
+}
+
+TEST_P(StoreContract, DescendantsOrderedAndPaged) {
+  LoadSmallTree();
+  auto grids = store_->ListDescendants(Scope::System(), "1502", OrgKind::kGrid, false);
+  ASSERT_OK(grids);
+  EXPECT_EQ(grids->total, 6);
+  EXPECT_EQ(Codes(grids->items),
+            (std::vector<std::string>{"150203010008001", "150203010008002", "150203010008003",
+                                      "150203010008004", "150203010008005", "150203010009001"}));
+  auto page = store_->ListDescendants(Scope::System(), "150203", OrgKind::kGrid, true, Page{2, 4});
+  ASSERT_OK(page);
+  EXPECT_EQ(page->total, 6);
+  EXPECT_EQ(Codes(page->items), (std::vector<std::string>{"150203010008005", "150203010009001"}));
+  EXPECT_FALSE(page->items[0].geometry.empty());
+
+  auto communities = store_->ListDescendants(Scope::System(), "150203", OrgKind::kCommunity, false);
+  ASSERT_OK(communities);
+  EXPECT_EQ(Codes(communities->items), (std::vector<std::string>{"150203010008", "150203010009"}));
+  // A unit is not its own descendant.
+  auto self = store_->ListDescendants(Scope::System(), "150203", OrgKind::kDistrict, false);
+  ASSERT_OK(self);
+  EXPECT_EQ(self->total, 0);
+  auto none = store_->ListDescendants(Scope::System(), "150204", OrgKind::kGrid, false);
+  ASSERT_OK(none);
+  EXPECT_EQ(none->total, 0);
+  EXPECT_CODE(store_->ListDescendants(Scope::System(), "150205", OrgKind::kGrid, false),
+              ErrorCode::kNotFound);
+
+  auto by_kind = store_->ListByKind(Scope::System(), OrgKind::kDistrict);
+  ASSERT_OK(by_kind);
+  EXPECT_EQ(Codes(*by_kind), (std::vector<std::string>{"150203", "150204"}));
+}
+
+TEST_P(StoreContract, AncestorsRootFirst) {
+  LoadSmallTree();
+  auto grid = "150203010008003";
+  auto up = store_->ListAncestors(Scope::Subtree(grid), grid);
+  ASSERT_OK(up);
+  EXPECT_EQ(Codes(*up), (std::vector<std::string>{"1502", "150203", "150203010", "150203010008"}));
+  for (const auto& u : *up) EXPECT_TRUE(u.geometry.empty());
+  EXPECT_EQ((*up)[0].name, "包头市");
+
+  auto root = store_->ListAncestors(Scope::System(), "1502");
+  ASSERT_OK(root);
+  EXPECT_TRUE(root->empty());
+  EXPECT_CODE(store_->ListAncestors(Scope::System(), "150203010008999"), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, GridScopedCallerSeesOnlyItsGrid) {
+  LoadSmallTree();
+  const std::string own = "150203010008001";
+  Scope scope = Scope::Subtree(own);
+
+  auto mine = store_->GetOrgUnit(scope, own);
+  ASSERT_OK(mine);
+  EXPECT_EQ(mine->code, own);
+  EXPECT_CODE(store_->GetOrgUnit(scope, "150203010008"), ErrorCode::kNotFound);     // community
+  EXPECT_CODE(store_->GetOrgUnit(scope, "150203010008002"), ErrorCode::kNotFound);  // sibling
+  EXPECT_CODE(store_->GetOrgUnit(scope, "1502"), ErrorCode::kNotFound);             // city
+  EXPECT_CODE(store_->GetOrgUnit(scope, "150203010009001"), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->ListChildren(scope, "150203010008", false), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->ListDescendants(scope, "1502", OrgKind::kGrid, false), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->ListAncestors(scope, "150203010008002"), ErrorCode::kNotFound);
+  // The same answer as for a unit that does not exist: existence is not revealed.
+  EXPECT_EQ(store_->GetOrgUnit(scope, "1502").error().message,
+            store_->GetOrgUnit(scope, "150203010008999").error().message);
+
+  auto grids = store_->ListByKind(scope, OrgKind::kGrid);
+  ASSERT_OK(grids);
+  EXPECT_EQ(Codes(*grids), std::vector<std::string>{own});
+  auto counts = store_->CountChildren(scope, {"150203010008", own});
+  ASSERT_OK(counts);
+  EXPECT_EQ(*counts, (std::vector<std::int64_t>{0, 0}));
+
+  Scope community = Scope::Subtree("150203010008");
+  auto community_grids = store_->ListByKind(community, OrgKind::kGrid);
+  ASSERT_OK(community_grids);
+  EXPECT_EQ(community_grids->size(), 5u);
+  auto community_desc = store_->ListDescendants(community, "150203010008", OrgKind::kGrid, false);
+  ASSERT_OK(community_desc);
+  EXPECT_EQ(community_desc->total, 5);
+  EXPECT_CODE(store_->ListChildren(community, "150203010", false), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, SqlMetacharactersAndLikeWildcardsAreHarmless) {
+  LoadSmallTree();
+  const std::vector<std::string> odd = {"1502%", "1502_", "1502'", "1502\\", "1502中", "1502\"; --"};
+  std::vector<OrgUnit> units;
+  for (const auto& code : odd) units.push_back(Unit(code, OrgKind::kDistrict, "名'称%_\\" + code, "1502"));
+  units.push_back(Unit("1502%1", OrgKind::kGrid, "g%", "1502%"));
+  units.push_back(Unit("1502_1", OrgKind::kGrid, "g_", "1502_"));
+  units.push_back(Unit("1502\\1", OrgKind::kGrid, "g\\", "1502\\"));
+  units.push_back(Unit("1502中1", OrgKind::kGrid, "g中", "1502中"));
+  ASSERT_OK(store_->UpsertOrgUnits(units));
+
+  for (const auto& code : odd) {
+    auto got = store_->GetOrgUnit(Scope::System(), code);
+    ASSERT_OK(got);
+    EXPECT_EQ(got->name, "名'称%_\\" + code);
+  }
+  EXPECT_CODE(store_->GetOrgUnit(Scope::System(), "1502' OR '1'='1"), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->GetOrgUnit(Scope::System(), "%"), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->GetOrgUnit(Scope::System(), "1502__"), ErrorCode::kNotFound);
+
+  // A scope whose code contains a wildcard matches only its literal prefix.
+  for (const std::string& root : {std::string("1502%"), std::string("1502_"), std::string("1502\\"),
+                                  std::string("1502中")}) {
+    auto grids = store_->ListByKind(Scope::Subtree(root), OrgKind::kGrid);
+    ASSERT_OK(grids);
+    EXPECT_EQ(Codes(*grids), std::vector<std::string>{root + "1"}) << root;
+    auto desc = store_->ListDescendants(Scope::Subtree(root), root, OrgKind::kGrid, false);
+    ASSERT_OK(desc);
+    EXPECT_EQ(desc->total, 1) << root;
+    EXPECT_CODE(store_->GetOrgUnit(Scope::Subtree(root), "150203"), ErrorCode::kNotFound);
+  }
+  auto prefix_scope = store_->ListByKind(Scope::Subtree("150"), OrgKind::kGrid);
+  ASSERT_OK(prefix_scope);
+  EXPECT_EQ(prefix_scope->size(), 10u);
+  auto empty_scope = store_->ListByKind(Scope::Subtree("%"), OrgKind::kGrid);
+  ASSERT_OK(empty_scope);
+  EXPECT_TRUE(empty_scope->empty());
+
+  const std::vector<std::string> names = {"o'brien", "100%", "1000", "a_b", "axb", "back\\slash",
+                                          "x'; DROP TABLE users; --", "张三"};
+  for (const auto& n : names) ASSERT_OK(store_->CreateUser(MakeUser(n)));
+  for (const auto& n : names) {
+    auto u = store_->FindUserByUsername(n);
+    ASSERT_OK(u);
+    EXPECT_EQ(u->username, n);
+  }
+  EXPECT_CODE(store_->FindUserByUsername("a%"), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->FindUserByUsername("a_"), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->FindUserByUsername("%"), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->FindUserByUsername("' OR ''='"), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->CreateUser(MakeUser("o'brien")), ErrorCode::kConflict);
+  ASSERT_OK(store_->CheckIntegrity());
+}
+
+TEST_P(StoreContract, Users) {
+  auto created = store_->CreateUser(MakeUser("wang.wei"));
+  ASSERT_OK(created);
+  EXPECT_GT(created->id, 0);
+  model::User second = MakeUser("li.na");
+  second.role = model::Role::kAdmin;
+  second.disabled = true;
+  auto created2 = store_->CreateUser(second);
+  ASSERT_OK(created2);
+  EXPECT_NE(created2->id, created->id);
+
+  auto got = store_->GetUser(created->id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->username, "wang.wei");
+  EXPECT_EQ(got->display_name, "Test wang.wei");
+  EXPECT_EQ(got->role, model::Role::kGridWorker);
+  EXPECT_EQ(got->scope_code, "150203010008001");
+  EXPECT_EQ(got->password_hash, MakeUser("x").password_hash);
+  EXPECT_FALSE(got->disabled);
+  EXPECT_EQ(got->created_at, 1'767'225'600'000);
+
+  auto li = store_->FindUserByUsername("li.na");
+  ASSERT_OK(li);
+  EXPECT_EQ(li->id, created2->id);
+  EXPECT_EQ(li->role, model::Role::kAdmin);
+  EXPECT_TRUE(li->disabled);
+
+  EXPECT_CODE(store_->CreateUser(MakeUser("wang.wei")), ErrorCode::kConflict);
+  EXPECT_CODE(store_->CreateUser(MakeUser("")), ErrorCode::kInvalid);
+  EXPECT_CODE(store_->GetUser(987654), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->FindUserByUsername("WANG.WEI"), ErrorCode::kNotFound);
+
+  ASSERT_OK(store_->SetUserPassword(created->id, "new-hash"));
+  EXPECT_EQ(store_->GetUser(created->id)->password_hash, "new-hash");
+  EXPECT_CODE(store_->SetUserPassword(987654, "x"), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, Sessions) {
+  auto user = store_->CreateUser(MakeUser("wang.wei"));
+  ASSERT_OK(user);
+  Session s{"a1b2c3", user->id, "csrf-1", 1000, 1000};
+  ASSERT_OK(store_->CreateSession(s));
+  EXPECT_CODE(store_->CreateSession(s), ErrorCode::kConflict);
+  EXPECT_CODE(store_->CreateSession(Session{"zz", 987654, "c", 1, 1}), ErrorCode::kInvalid);
+
+  auto got = store_->GetSession("a1b2c3");
+  ASSERT_OK(got);
+  EXPECT_EQ(got->user_id, user->id);
+  EXPECT_EQ(got->csrf_token, "csrf-1");
+  EXPECT_EQ(got->created_at, 1000);
+  EXPECT_EQ(got->last_seen_at, 1000);
+
+  ASSERT_OK(store_->TouchSession("a1b2c3", 5000));
+  EXPECT_EQ(store_->GetSession("a1b2c3")->last_seen_at, 5000);
+  ASSERT_OK(store_->TouchSession("a1b2c3", 4000));  // never moves backwards
+  EXPECT_EQ(store_->GetSession("a1b2c3")->last_seen_at, 5000);
+  EXPECT_CODE(store_->TouchSession("nope", 5000), ErrorCode::kNotFound);
+
+  ASSERT_OK(store_->DeleteSession("a1b2c3"));
+  EXPECT_CODE(store_->GetSession("a1b2c3"), ErrorCode::kNotFound);
+  ASSERT_OK(store_->DeleteSession("a1b2c3"));  // idempotent
+
+  // Expiry: idle since before 10'000 or created before 2'000.
+  ASSERT_OK(store_->CreateSession(Session{"idle", user->id, "c", 5000, 9000}));
+  ASSERT_OK(store_->CreateSession(Session{"old", user->id, "c", 1000, 20000}));
+  ASSERT_OK(store_->CreateSession(Session{"fresh", user->id, "c", 5000, 15000}));
+  auto removed = store_->DeleteExpiredSessions(10'000, 2'000);
+  ASSERT_OK(removed);
+  EXPECT_EQ(*removed, 2);
+  EXPECT_CODE(store_->GetSession("idle"), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->GetSession("old"), ErrorCode::kNotFound);
+  ASSERT_OK(store_->GetSession("fresh"));
+}
+
+TEST_P(StoreContract, CheckIntegrity) {
+  LoadSmallTree();
+  ASSERT_OK(store_->CreateUser(MakeUser("u")));
+  ASSERT_OK(store_->CheckIntegrity());
+}
+
+TEST_P(StoreContract, DurabilityPragmasAreSet) {
+  if (GetParam() != "sqlite") GTEST_SKIP() << "SQLite only";
+  auto pragmas = sqlite::InspectPragmas(*store_);
+  ASSERT_OK(pragmas);
+  for (const auto& p : {pragmas->first, pragmas->second}) {
+    EXPECT_EQ(p.journal_mode, "wal");
+    EXPECT_EQ(p.synchronous, 2);  // FULL
+    EXPECT_EQ(p.foreign_keys, 1);
+    EXPECT_GE(p.busy_timeout, 1000);
+  }
+}
+
+TEST_P(StoreContract, ValueSurvivesReopen) {
+  LoadSmallTree();
+  auto user = store_->CreateUser(MakeUser("persist"));
+  ASSERT_OK(user);
+  store_.reset();
+  auto reopened = Store::Open(url_);
+  ASSERT_OK(reopened);
+  store_ = std::move(reopened).value();
+  ASSERT_OK(store_->Migrate());
+  EXPECT_EQ(store_->GetOrgUnit(Scope::System(), "150203010008003")->name, "网格003");
+  EXPECT_EQ(store_->FindUserByUsername("persist")->id, user->id);
+}
+
+TEST_P(StoreContract, AcknowledgedWriteSurvivesKill9) {
+  // A child process writes, gets the acknowledgement, and is killed with SIGKILL at once.
+  pid_t child = fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    auto s = Store::Open(url_);
+    if (!s.ok()) _exit(3);
+    if (!(*s)->CreateUser(MakeUser("survivor")).ok()) _exit(4);
+    raise(SIGKILL);
+    _exit(5);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child status " << status;
+  store_.reset();
+  auto reopened = Store::Open(url_);
+  ASSERT_OK(reopened);
+  store_ = std::move(reopened).value();
+  ASSERT_OK(store_->FindUserByUsername("survivor"));
+  ASSERT_OK(store_->CheckIntegrity());
+}
+
+TEST_P(StoreContract, ConcurrentReadersAndWriters) {
+  LoadSmallTree();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        if (t % 2 == 0) {
+          if (!store_->CreateUser(MakeUser("t" + std::to_string(t) + "_" + std::to_string(i))).ok()) ++failures;
+        } else {
+          auto r = store_->ListDescendants(Scope::Subtree("150203"), "150203", OrgKind::kGrid, true);
+          if (!r.ok() || r->total != 6) ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (int t = 0; t < 6; t += 2) ASSERT_OK(store_->FindUserByUsername("t" + std::to_string(t) + "_39"));
+}
+
+// ~11k grids + ~900 other units with 64-vertex boundaries, like the full demo city.
+TEST_P(StoreContract, BulkLoadIsFast) {
+  std::vector<OrgUnit> units;
+  units.push_back(Unit("1502", OrgKind::kCity, "包头市", ""));
+  int grids = 0;
+  for (int d = 1; d <= 9; ++d) {
+    std::string district = "1502" + std::string(d < 10 ? "0" : "") + std::to_string(d);
+    units.push_back(Unit(district, OrgKind::kDistrict, "区" + district, "1502"));
+    for (int s = 1; s <= 10; ++s) {
+      char street[16];
+      std::snprintf(street, sizeof street, "%s%03d", district.c_str(), s);
+      units.push_back(Unit(street, OrgKind::kStreet, "街道", district));
+      for (int c = 1; c <= 9; ++c) {
+        char community[16];
+        std::snprintf(community, sizeof community, "%s%03d", street, c);
+        units.push_back(Unit(community, OrgKind::kCommunity, "社区", street));
+        for (int g = 1; g <= 14 && grids < 11'000; ++g, ++grids) {
+          char grid[24];
+          std::snprintf(grid, sizeof grid, "%s%03d", community, g);
+          OrgUnit u = Unit(grid, OrgKind::kGrid, "网格", community, false);
+          u.geometry = Square(109.0 + g * 0.01, 40.0 + c * 0.01, 0.01, 16);
+          for (const auto& p : u.geometry[0].outer) u.bbox.Extend(p);
+          u.center = {109.0 + g * 0.01 + 0.005, 40.0 + c * 0.01 + 0.005};
+          units.push_back(std::move(u));
+        }
+      }
+    }
+  }
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_OK(store_->UpsertOrgUnits(units));
+  double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  start = std::chrono::steady_clock::now();
+  auto all = store_->ListByKind(Scope::System(), OrgKind::kGrid);
+  double read_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_OK(all);
+  EXPECT_EQ(all->size(), static_cast<size_t>(grids));
+  std::cout << "[ " << GetParam() << " ] upserted " << units.size() << " units (" << grids
+            << " grids, 64-vertex rings) in " << load_s << " s; ListByKind(grid) in " << read_s
+            << " s\n";
+  RecordProperty("load_seconds", std::to_string(load_s));
+  EXPECT_LT(load_s, 20.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+// PrefixEnd is the heart of scope filtering: check it directly too.
+TEST(PrefixEnd, IsTheSmallestStringAfterThePrefixRange) {
+  EXPECT_EQ(internal::PrefixEnd("1502"), "1503");
+  EXPECT_EQ(internal::PrefixEnd("150%"), "150&");
+  EXPECT_EQ(internal::PrefixEnd("a\x7F"), "a\xC2\x80");
+  EXPECT_EQ(internal::PrefixEnd("中"), "丮");
+  EXPECT_EQ(internal::PrefixEnd("a\xF4\x8F\xBF\xBF"), "b");
+  EXPECT_EQ(internal::PrefixEnd("\xED\x9F\xBF"), "\xEE\x80\x80");  // U+D7FF -> U+E000
+  EXPECT_EQ(internal::PrefixEnd(""), std::nullopt);
+}
+
+}  // namespace
+}  // namespace cg::store
