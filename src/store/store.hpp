@@ -44,8 +44,9 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // "sqlite://PATH" (file created if missing; parent dirs must exist) or "postgresql://...".
-  // kInvalid for an unknown scheme, kUnavailable if the database cannot be reached.
+  // "sqlite://PATH" (file created if missing; parent dirs must exist) or "postgresql://..." /
+  // "postgres://..." (any libpq URL). kInvalid for an unknown scheme, kUnavailable if the
+  // database cannot be reached. Call Migrate() before anything else on a new database.
   static Result<std::unique_ptr<Store>> Open(const std::string& url);
 
   // Applies pending numbered migrations in order, each in its own transaction. Idempotent.
@@ -57,6 +58,8 @@ class Store {
 
   // --- Org tree -----------------------------------------------------------------------------
   // Inserts or replaces units by code, all in one transaction. System use (seeding) only.
+  // Parents may come in any order within the batch, but every parent_code must exist once it
+  // commits: otherwise kInvalid and nothing is written. kInvalid for an empty code or name.
   virtual Status UpsertOrgUnits(const std::vector<model::OrgUnit>& units) = 0;
   // One unit; kNotFound if absent or outside `scope`.
   virtual Result<model::OrgUnit> GetOrgUnit(const model::Scope& scope, const std::string& code,
@@ -85,21 +88,29 @@ class Store {
   // --- Users ----------------------------------------------------------------------------------
   // Creates a user and returns it with its id; kConflict if the username is taken.
   virtual Result<model::User> CreateUser(const model::User& user) = 0;
+  // Exact, case-sensitive match; kNotFound if absent.
   virtual Result<model::User> FindUserByUsername(const std::string& username) = 0;
+  // kNotFound if absent.
   virtual Result<model::User> GetUser(std::int64_t id) = 0;
+  // kNotFound if the user does not exist.
   virtual Status SetUserPassword(std::int64_t id, const std::string& password_hash) = 0;
 
   // --- Sessions -------------------------------------------------------------------------------
+  // kConflict if the token hash exists, kInvalid if the user does not.
   virtual Status CreateSession(const Session& session) = 0;
+  // kNotFound if absent (expiry is the caller's decision, from the timestamps).
   virtual Result<Session> GetSession(const std::string& token_hash) = 0;
+  // Sets last_seen_at to `at` unless it is already later; kNotFound if absent.
   virtual Status TouchSession(const std::string& token_hash, Timestamp at) = 0;
+  // Idempotent: deleting an absent session succeeds. Deleting a user deletes its sessions.
   virtual Status DeleteSession(const std::string& token_hash) = 0;
   // Removes sessions idle since before `idle_cutoff` or created before `absolute_cutoff`.
   virtual Result<std::int64_t> DeleteExpiredSessions(Timestamp idle_cutoff,
                                                      Timestamp absolute_cutoff) = 0;
 
   // --- Operations ---------------------------------------------------------------------------
-  // kInternal with the database's own words if its integrity check fails.
+  // kInternal with the database's own words if its integrity check fails (SQLite:
+  // integrity_check + foreign_key_check; PostgreSQL: schema version and org-tree parents).
   virtual Status CheckIntegrity() = 0;
 };
 

@@ -204,6 +204,16 @@ TEST_P(StoreContract, MigrateTwiceIsNoOp) {
 TEST_P(StoreContract, OpenRejectsUnknownScheme) {
   EXPECT_CODE(Store::Open("mysql://localhost/x"), ErrorCode::kInvalid);
   EXPECT_CODE(Store::Open("sqlite://"), ErrorCode::kInvalid);
+  EXPECT_CODE(Store::Open("sqlite:///nonexistent-dir/sub/x.db"), ErrorCode::kUnavailable);
+  // Both PostgreSQL spellings are recognised; a server that is not there is kUnavailable.
+  for (const char* url : {"postgresql://postgres@127.0.0.1:1/none?connect_timeout=2",
+                          "postgres://postgres@127.0.0.1:1/none?connect_timeout=2"}) {
+    auto r = Store::Open(url);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+    EXPECT_NE(r.error().message.find("cannot connect to PostgreSQL"), std::string::npos)
+        << r.error().message;
+  }
 }
 
 TEST_P(StoreContract, OrgUnitRoundTripIncludingGeometry) {
