@@ -15,6 +15,15 @@ export default defineConfig({
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 1500,
     sourcemap: false,
+    rolldownOptions: {
+      output: {
+        // MapLibre changes far less often than our code: keep it in its own
+        // long-cacheable chunk (loaded only after login, with the main page).
+        codeSplitting: {
+          groups: [{ name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ }],
+        },
+      },
+    },
   },
   server: {
     proxy: {
