@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace cg::geo {
@@ -89,6 +92,23 @@ TEST(GeoJsonTest, SerializesRoundedAndRoundTrips) {
   auto back = ParseGeoJsonGeometry(s);
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(ToGeoJson(*back), s);
+}
+
+// Replays the fuzzer's seed corpus (crashing inputs found by fuzz/geojson_fuzz go there too).
+TEST(GeoJsonTest, ReplaysFuzzCorpusWithoutCrashing) {
+  std::filesystem::path dir = "fuzz/corpus/geojson";  // tests run in the source root
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no corpus at " << dir;
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto g = ParseGeoJsonGeometry(ss.str());
+    if (g.ok()) EXPECT_TRUE(ParseGeoJsonGeometry(ToGeoJson(*g)).ok()) << entry.path();
+    (void)ParseFeatureCollection(ss.str());
+    ++files;
+  }
+  EXPECT_GT(files, 0);
 }
 
 }  // namespace

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds every fuzz/*_fuzz.cpp as a libFuzzer binary with clang (ASan + UBSan) into build-geo/fuzz/.
+# Each harness's sources are listed below; add a line for a new harness.
+#   fuzz/build.sh && build-geo/fuzz/geojson_fuzz fuzz/corpus-run/geojson fuzz/corpus/geojson -max_total_time=60
+# (copy the seed corpus to fuzz/corpus-run/ first so libFuzzer's new inputs stay out of git).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${OUT:-$ROOT/build-geo/fuzz}  # build*/ is git-ignored
+CXX=${CXX_FUZZ:-clang++}
+FLAGS=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -I"$ROOT/src")
+mkdir -p "$OUT"
+
+declare -A SOURCES=(
+  [geojson_fuzz]="src/geo/geojson.cpp"
+  [wkb_fuzz]="src/geo/wkb.cpp"
+)
+declare -A LIBS=(
+  [geojson_fuzz]=""
+  [wkb_fuzz]=""
+)
+
+for harness in "$ROOT"/fuzz/*_fuzz.cpp; do
+  name=$(basename "$harness" .cpp)
+  srcs=()
+  for s in ${SOURCES[$name]:-}; do srcs+=("$ROOT/$s"); done
+  echo "building $OUT/$name" >&2
+  # shellcheck disable=SC2086
+  $CXX "${FLAGS[@]}" "$harness" "${srcs[@]}" ${LIBS[$name]:-} -o "$OUT/$name"
+done
