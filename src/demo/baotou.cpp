@@ -163,8 +163,11 @@ Result<std::vector<OrgUnit>> BuildBaotouOrgTree(const std::string& data_dir, std
   for (const Division* d : districts) {
     auto it = boundary.find(d->code);
     if (it == boundary.end()) return MakeError(ErrorCode::kInvalid, "districts.geojson: no boundary for " + d->code);
-    district_shapes.push_back(it->second);
-    out.push_back(Unit(*d, it->second));
+    // The source boundaries have a few self-touching rings: store the repaired geometry.
+    auto shape = geo::MakeValid(it->second);
+    if (!shape.ok()) return MakeError(ErrorCode::kInvalid, d->code + ": " + shape.error().message);
+    district_shapes.push_back(*shape);
+    out.push_back(Unit(*d, std::move(*shape)));
     CG_RETURN_IF_ERROR(Finish(out.back()));
   }
   auto city_shape = geo::Union(district_shapes);

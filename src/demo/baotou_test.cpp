@@ -113,6 +113,15 @@ TEST(BaotouTest, KundulunCommunitiesTileTheirStreets) {
   }
 }
 
+TEST(BaotouTest, DistrictsAreValidAndTileTheCity) {
+  std::vector<std::pair<std::string, geo::MultiPolygon>> districts;
+  for (const OrgUnit& u : Tree()) {
+    if (u.kind == OrgKind::kDistrict) districts.emplace_back(u.code, u.geometry);
+  }
+  auto problems = geo::CheckTiling(Tree().front().geometry, districts, 1e-9);
+  for (const auto& p : problems) ADD_FAILURE() << p.message;
+}
+
 TEST(BaotouTest, SplitGridsGivesRemainderToLargest) {
   EXPECT_EQ(SplitGrids(7, {1, 3, 2}), (std::vector<int>{2, 3, 2}));
   EXPECT_EQ(SplitGrids(0, {}), std::vector<int>{});

@@ -89,6 +89,16 @@ BBox BoundsOf(const MultiPolygon& geometry) {
   return b;
 }
 
+Result<MultiPolygon> MakeValid(const MultiPolygon& geometry) {
+  internal::GeosContext ctx;
+  internal::GeomPtr g = internal::ToGeos(ctx, geometry);
+  if (g == nullptr) return MakeError(ErrorCode::kInvalid, "malformed geometry: " + ctx.LastError());
+  if (GEOSisValid_r(ctx.get(), g.get()) == 1) return geometry;
+  g = internal::MakeValidPolygonal(ctx, std::move(g));
+  if (g == nullptr) return MakeError(ErrorCode::kInternal, "GEOS MakeValid: " + ctx.LastError());
+  return internal::FromGeos(ctx, g.get());
+}
+
 Result<MultiPolygon> Union(const std::vector<MultiPolygon>& parts) {
   internal::GeosContext ctx;
   std::vector<GEOSGeometry*> raw;

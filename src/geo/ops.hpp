@@ -28,6 +28,10 @@ Result<Point> LabelPoint(const MultiPolygon& geometry);
 // Bounding box of all rings (Empty() for an empty geometry).
 BBox BoundsOf(const MultiPolygon& geometry);
 
+// `geometry` if it is valid (OGC), else its polygonal repair by GEOS MakeValid (e.g. a ring
+// touching itself becomes two polygons). kInvalid if it cannot be built, kInternal if GEOS fails.
+Result<MultiPolygon> MakeValid(const MultiPolygon& geometry);
+
 // Union of all parts (GEOS unary union; invalid inputs are repaired first). kInvalid if an input
 // cannot be built, kInternal if GEOS fails.
 Result<MultiPolygon> Union(const std::vector<MultiPolygon>& parts);

@@ -46,6 +46,16 @@ TEST(OpsTest, LabelPointIsInsideConcaveShape) {
   EXPECT_EQ(b.max_lat, 3);
 }
 
+TEST(OpsTest, MakeValidRepairsBowTie) {
+  MultiPolygon bowtie{Polygon{{{0, 0}, {1, 1}, {1, 0}, {0, 1}, {0, 0}}, {}}};
+  auto fixed = MakeValid(bowtie);
+  ASSERT_TRUE(fixed.ok()) << fixed.error().message;
+  EXPECT_EQ(fixed->size(), 2u);
+  EXPECT_NEAR(Area(*fixed), 0.5, 1e-12);
+  MultiPolygon square{Polygon{Square(0, 0, 1, 1), {}}};
+  EXPECT_EQ(MakeValid(square)->front().outer, square.front().outer);
+}
+
 TEST(OpsTest, UnionMergesAdjacentSquares) {
   auto u = Union({MultiPolygon{Polygon{Square(0, 0, 1, 1), {}}}, MultiPolygon{Polygon{Square(1, 0, 2, 1), {}}}});
   ASSERT_TRUE(u.ok()) << u.error().message;
