@@ -259,6 +259,11 @@ TEST_P(StoreContract, OrgUnitRoundTripIncludingGeometry) {
   bare.name = "昆区";
   ASSERT_OK(store_->UpsertOrgUnits({bare}));
   EXPECT_EQ(store_->GetOrgUnit(Scope::System(), "150203")->name, "昆区");
+  // Within one batch the last entry for a code wins.
+  OrgUnit renamed = bare;
+  renamed.name = "昆都仑";
+  ASSERT_OK(store_->UpsertOrgUnits({bare, renamed}));
+  EXPECT_EQ(store_->GetOrgUnit(Scope::System(), "150203")->name, "昆都仑");
   EXPECT_CODE(store_->GetOrgUnit(Scope::System(), "9999"), ErrorCode::kNotFound);
 }
 

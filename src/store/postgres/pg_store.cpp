@@ -4,6 +4,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <new>
+#include <string_view>
+#include <unordered_map>
 #include <pqxx/pqxx>
 #include <vector>
 
@@ -19,6 +21,9 @@ using internal::DbError;
 using internal::Fail;
 
 constexpr size_t kMaxConnections = 4;
+// Rows per multi-row upsert statement (12 parameters each; PostgreSQL allows 65535).
+constexpr int kUpsertBatch = 200;
+constexpr int kUnitParams = 12;
 
 using ReadTx = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 using WriteTx = pqxx::work;
@@ -71,15 +76,30 @@ std::vector<Statement> Statements() {
   s.push_back({"by_kind", "SELECT " + kCols +
                               " FROM org_units WHERE kind = $1 AND code >= $2 AND "
                               "($3::text IS NULL OR code < $3) ORDER BY code"});
-  s.push_back({"upsert_unit",
-               "INSERT INTO org_units(" + kCols +
-                   ", level) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-                   "ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, parent_code = "
-                   "excluded.parent_code, name = excluded.name, geometry = excluded.geometry, "
-                   "center_lon = excluded.center_lon, center_lat = excluded.center_lat, "
-                   "bbox_min_lon = excluded.bbox_min_lon, bbox_min_lat = excluded.bbox_min_lat, "
-                   "bbox_max_lon = excluded.bbox_max_lon, bbox_max_lat = excluded.bbox_max_lat, "
-                   "level = excluded.level"});
+  const std::string on_conflict =
+      " ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, parent_code = "
+      "excluded.parent_code, name = excluded.name, geometry = excluded.geometry, "
+      "center_lon = excluded.center_lon, center_lat = excluded.center_lat, "
+      "bbox_min_lon = excluded.bbox_min_lon, bbox_min_lat = excluded.bbox_min_lat, "
+      "bbox_max_lon = excluded.bbox_max_lon, bbox_max_lat = excluded.bbox_max_lat, "
+      "level = excluded.level";
+  s.push_back({"upsert_unit", "INSERT INTO org_units(" + kCols +
+                                  ", level) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                                  "$11, $12)" + on_conflict});
+  // The same for kUpsertBatch rows per round trip, all parameters as text.
+  std::string batch = "INSERT INTO org_units(" + kCols + ", level) VALUES ";
+  for (int row = 0; row < kUpsertBatch; ++row) {
+    int p = row * kUnitParams;
+    auto arg = [&](int i, const char* type) {
+      return "$" + std::to_string(p + i) + "::" + type;
+    };
+    batch += std::string(row ? ", (" : "(") + arg(1, "text") + ", " + arg(2, "text") + ", " +
+             arg(3, "text") + ", " + arg(4, "text") + ", " + arg(5, "bytea") + ", " +
+             arg(6, "float8") + ", " + arg(7, "float8") + ", " + arg(8, "float8") + ", " +
+             arg(9, "float8") + ", " + arg(10, "float8") + ", " + arg(11, "float8") + ", " +
+             arg(12, "integer") + ")";
+  }
+  s.push_back({"upsert_units_batch", batch + on_conflict});
   s.push_back({"create_user",
                "INSERT INTO users(username, display_name, role, scope_code, password_hash, "
                "disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"});
@@ -191,7 +211,19 @@ std::int64_t NowMs() {
       .count();
 }
 
-const char* OrNull(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+// bytea input in hex format: "\\x" followed by two hex digits per byte.
+std::string ByteaHex(const std::string& bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 + bytes.size() * 2);
+  out += "\\x";
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  }
+  return out;
+}
+
 const char* UpperBound(const internal::CodeRange& r) {
   return r.unbounded_hi ? nullptr : r.hi.c_str();
 }
@@ -235,6 +267,32 @@ model::User ReadUser(const pqxx::row& row) {
   u.disabled = row[6].as<bool>();
   u.created_at = row[7].as<std::int64_t>();
   return u;
+}
+
+// Appends the kUnitParams text parameters of `u` (NULL as nullptr) to `params`; `text` owns
+// the strings and must have capacity reserved so that pointers into it stay valid.
+void AppendUnitParams(const model::OrgUnit& u, std::vector<std::string>& text,
+                      std::vector<const char*>& params) {
+  auto add = [&](std::string value) {
+    text.push_back(std::move(value));
+    params.push_back(text.back().c_str());
+  };
+  add(u.code);
+  add(model::OrgKindName(u.kind));
+  if (u.parent_code.empty()) params.push_back(nullptr); else add(u.parent_code);
+  add(u.name);
+  if (auto g = internal::GeometryBytes(u.geometry)) add(ByteaHex(*g)); else params.push_back(nullptr);
+  add(internal::DoubleText(u.center.lon));
+  add(internal::DoubleText(u.center.lat));
+  if (u.bbox.Empty()) {
+    for (int i = 0; i < 4; ++i) params.push_back(nullptr);
+  } else {
+    add(internal::DoubleText(u.bbox.min_lon));
+    add(internal::DoubleText(u.bbox.min_lat));
+    add(internal::DoubleText(u.bbox.max_lon));
+    add(internal::DoubleText(u.bbox.max_lat));
+  }
+  add(std::to_string(model::LevelOf(u.kind)));
 }
 
 Error NotFound() { return MakeError(ErrorCode::kNotFound, "org unit not found"); }
@@ -286,29 +344,34 @@ class PgStore final : public Store {
   Status UpsertOrgUnits(const std::vector<model::OrgUnit>& units) override {
     for (const auto& u : units) CG_RETURN_IF_ERROR(internal::ValidateUnit(u));
     return Guard([&]() -> Status {
+      // Later entries for the same code win, as if upserted one by one; one statement cannot
+      // touch a row twice, so duplicates are dropped first.
+      std::unordered_map<std::string_view, size_t> last;
+      for (size_t i = 0; i < units.size(); ++i) last[units[i].code] = i;
+      std::vector<const model::OrgUnit*> rows;
+      rows.reserve(last.size());
+      for (size_t i = 0; i < units.size(); ++i) {
+        if (last[units[i].code] == i) rows.push_back(&units[i]);
+      }
+
       auto lease = pool_.Acquire();
       WriteTx tx(*lease);
-      for (const auto& u : units) {
-        const bool has_bbox = !u.bbox.Empty();
-        std::string min_lon, min_lat, max_lon, max_lat;
-        if (has_bbox) {
-          min_lon = internal::DoubleText(u.bbox.min_lon);
-          min_lat = internal::DoubleText(u.bbox.min_lat);
-          max_lon = internal::DoubleText(u.bbox.max_lon);
-          max_lat = internal::DoubleText(u.bbox.max_lat);
-        }
-        auto geometry = internal::GeometryBytes(u.geometry);
-        auto run = [&](auto&& geometry_param) {
-          tx.exec_prepared("upsert_unit", u.code, model::OrgKindName(u.kind), OrNull(u.parent_code),
-                           u.name, geometry_param, internal::DoubleText(u.center.lon),
-                           internal::DoubleText(u.center.lat), OrNull(min_lon), OrNull(min_lat),
-                           OrNull(max_lon), OrNull(max_lat), model::LevelOf(u.kind));
-        };
-        if (geometry) {
-          run(pqxx::binarystring(*geometry));
-        } else {
-          run(nullptr);
-        }
+      size_t done = 0;
+      std::vector<std::string> text;  // backing store for the parameters of one batch
+      std::vector<const char*> params;
+      text.reserve(kUpsertBatch * kUnitParams);
+      params.reserve(kUpsertBatch * kUnitParams);
+      for (; done + kUpsertBatch <= rows.size(); done += kUpsertBatch) {
+        text.clear();
+        params.clear();
+        for (size_t r = done; r < done + kUpsertBatch; ++r) AppendUnitParams(*rows[r], text, params);
+        tx.exec_prepared("upsert_units_batch", pqxx::prepare::make_dynamic_params(params));
+      }
+      for (; done < rows.size(); ++done) {
+        text.clear();
+        params.clear();
+        AppendUnitParams(*rows[done], text, params);
+        tx.exec_prepared("upsert_unit", pqxx::prepare::make_dynamic_params(params));
       }
       try {
         tx.commit();
