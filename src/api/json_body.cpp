@@ -1,0 +1,105 @@
+#include "api/json_body.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace cg::api {
+namespace {
+
+// Rejects documents nested deeper than `max_depth` without parsing them (strings skipped).
+bool DepthWithin(const std::string& text, int max_depth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<nlohmann::json> ParseJsonObject(const Request& request) {
+  std::string type = request.Header("content-type");
+  if (type.rfind("application/json", 0) != 0) {
+    return MakeError(ErrorCode::kInvalid, "expected Content-Type: application/json");
+  }
+  if (!DepthWithin(request.body, 64)) return MakeError(ErrorCode::kInvalid, "JSON nested too deeply");
+  auto j = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return MakeError(ErrorCode::kInvalid, "request body is not valid JSON");
+  if (!j.is_object()) return MakeError(ErrorCode::kInvalid, "request body must be a JSON object");
+  return j;
+}
+
+Result<std::string> StringField(const nlohmann::json& obj, const std::string& field, bool required,
+                                std::size_t max_len) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) {
+    if (required) return MakeError(ErrorCode::kInvalid, "field '" + field + "' is required");
+    return std::string();
+  }
+  if (!it->is_string()) return MakeError(ErrorCode::kInvalid, "field '" + field + "' must be a string");
+  const auto& s = it->get_ref<const std::string&>();
+  if (s.size() > max_len)
+    return MakeError(ErrorCode::kInvalid, "field '" + field + "' is longer than " + std::to_string(max_len) + " bytes");
+  return s;
+}
+
+namespace {
+Result<std::int64_t> IntParam(const Request& request, const std::string& name, std::int64_t def,
+                              std::int64_t min, std::int64_t max) {
+  auto v = request.Query(name);
+  if (!v) return def;
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || p != v->data() + v->size() || n < min || n > max) {
+    return MakeError(ErrorCode::kInvalid, "query parameter '" + name + "' must be an integer from " +
+                                              std::to_string(min) + " to " + std::to_string(max));
+  }
+  return n;
+}
+}  // namespace
+
+Result<store::Page> ParsePage(const Request& request, std::int64_t default_limit,
+                              std::int64_t max_limit) {
+  auto limit = IntParam(request, "limit", default_limit, 1, max_limit);
+  if (!limit.ok()) return limit.error();
+  auto offset = IntParam(request, "offset", 0, 0, 1'000'000'000);
+  if (!offset.ok()) return offset.error();
+  return store::Page{*limit, *offset};
+}
+
+Result<double> NumberParam(const Request& request, const std::string& name, double min, double max) {
+  auto v = request.Query(name);
+  if (!v || v->empty()) return MakeError(ErrorCode::kInvalid, "query parameter '" + name + "' is required");
+  double d = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), d);
+  if (ec != std::errc() || p != v->data() + v->size() || !std::isfinite(d) || d < min || d > max) {
+    return MakeError(ErrorCode::kInvalid, "query parameter '" + name + "' must be a number from " +
+                                              std::to_string(static_cast<int>(min)) + " to " + std::to_string(static_cast<int>(max)));
+  }
+  return d;
+}
+
+std::string Dump(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Response JsonResponse(const nlohmann::json& value, int status) {
+  Response r;
+  r.status = status;
+  r.body = Dump(value);
+  return r;
+}
+
+}  // namespace cg::api

@@ -1,0 +1,30 @@
+#pragma once
+// Reading JSON request bodies and query parameters with clear, field-level errors.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "api/http_types.hpp"
+#include "core/result.hpp"
+#include "store/store.hpp"
+
+namespace cg::api {
+
+// The body as a JSON object. kInvalid if the content type is not JSON, the text is not valid
+// JSON, nests deeper than 64 levels, or is not an object.
+Result<nlohmann::json> ParseJsonObject(const Request& request);
+// obj[field] as a string; kInvalid naming the field if missing (when required) or not a string.
+Result<std::string> StringField(const nlohmann::json& obj, const std::string& field,
+                                bool required = true, std::size_t max_len = 4096);
+// limit/offset query parameters: limit 1..max_limit (default `default_limit`), offset >= 0.
+Result<store::Page> ParsePage(const Request& request, std::int64_t default_limit,
+                              std::int64_t max_limit);
+// A finite number query parameter within [min, max]; kInvalid naming it otherwise.
+Result<double> NumberParam(const Request& request, const std::string& name, double min, double max);
+// Serialises with invalid UTF-8 replaced rather than throwing.
+std::string Dump(const nlohmann::json& value);
+Response JsonResponse(const nlohmann::json& value, int status = 200);
+
+}  // namespace cg::api

@@ -1,0 +1,133 @@
+#pragma once
+// A tiny city for api tests: 1502 > 150203 > 150203010 > communities 150203010008 (grids 001
+// "甲网格" on the left half, 002 "乙网格" on the right) and 150203010009 (grid 001), as squares
+// on a made-up plane near Baotou. Test-only header.
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <stdexcept>
+#include <tuple>
+#include <memory>
+#include <string>
+
+#include "api/app.hpp"
+#include <nlohmann/json.hpp>
+#include "auth/password.hpp"
+#include "store/store.hpp"
+
+namespace cg::api::testing {
+
+inline geo::MultiPolygon Rect(double x0, double y0, double x1, double y1) {
+  geo::Polygon p;
+  p.outer = {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}};
+  return {p};
+}
+
+inline model::OrgUnit Unit(std::string code, model::OrgKind kind, std::string name, geo::MultiPolygon g) {
+  model::OrgUnit u;
+  u.code = code;
+  u.parent_code = model::ParentCode(code);
+  u.kind = kind;
+  u.name = std::move(name);
+  for (const auto& poly : g)
+    for (const auto& pt : poly.outer) u.bbox.Extend(pt);
+  u.center = {(u.bbox.min_lon + u.bbox.max_lon) / 2, (u.bbox.min_lat + u.bbox.max_lat) / 2};
+  u.geometry = std::move(g);
+  return u;
+}
+
+struct TestCity {
+  std::filesystem::path dir;
+  ManualClock clock;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<App> app;
+
+  // Creates the city in a fresh SQLite file under `name` and users alice (staff of the city),
+  // ga (grid worker of grid A 150203010008001) and gb (grid worker of grid B ...002),
+  // all with password "password-1".
+  explicit TestCity(const std::string& name, Config config = {}) {
+    dir = std::filesystem::path(::testing::TempDir()) / ("cg_" + name);
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir / "web" / "assets");
+    std::ofstream(dir / "web" / "index.html") << "<!doctype html><title>citygrid</title>";
+    std::ofstream(dir / "web" / "assets" / "app.js") << "console.log(1)";
+    std::ofstream(dir / "secret.txt") << "TOP-SECRET";
+    auto s = store::Store::Open("sqlite://" + (dir / "t.db").string());
+    if (!s.ok()) throw std::runtime_error(s.error().message);
+    store = std::move(s).value();
+    if (!store->Migrate().ok()) throw std::runtime_error("migrate");
+    using K = model::OrgKind;
+    auto st = store->UpsertOrgUnits({
+        Unit("1502", K::kCity, "包头市", Rect(109, 40, 111, 42)),
+        Unit("150203", K::kDistrict, "昆都仑区", Rect(109, 40, 111, 42)),
+        Unit("150203010", K::kStreet, "市府东路街道", Rect(109, 40, 111, 42)),
+        Unit("150203010008", K::kCommunity, "金华社区", Rect(109, 40, 110, 42)),
+        Unit("150203010008001", K::kGrid, "甲网格", Rect(109, 40, 109.5, 42)),
+        Unit("150203010008002", K::kGrid, "乙网格", Rect(109.5, 40, 110, 42)),
+        Unit("150203010009", K::kCommunity, "丙社区", Rect(110, 40, 111, 42)),
+        Unit("150203010009001", K::kGrid, "丙网格", Rect(110, 40, 111, 42)),
+    });
+    if (!st.ok()) throw std::runtime_error(st.error().message);
+    config.web_root = (dir / "web").string();
+    app = std::make_unique<App>(*store, clock, config);
+    if (!app->LoadGridIndex().ok()) throw std::runtime_error("index");
+    auto hash = auth::HashPassword("password-1");
+    for (auto [u, role, scope] : {std::tuple{"alice", model::Role::kStaff, "1502"},
+                                  std::tuple{"ga", model::Role::kGridWorker, "150203010008001"},
+                                  std::tuple{"gb", model::Role::kGridWorker, "150203010008002"}}) {
+      model::User user;
+      user.username = u;
+      user.role = role;
+      user.scope_code = scope;
+      user.password_hash = *hash;
+      if (!store->CreateUser(user).ok()) throw std::runtime_error("user");
+    }
+  }
+
+  Response Call(const std::string& method, const std::string& target, const std::string& body = "",
+                const std::string& cookie = "", const std::string& csrf = "") {
+    Request r;
+    r.method = method;
+    r.raw_target = target;
+    auto q = target.find('?');
+    r.path = target.substr(0, q);
+    if (q != std::string::npos) {
+      std::string qs = target.substr(q + 1);
+      std::size_t pos = 0;
+      while (pos <= qs.size()) {
+        auto amp = qs.find('&', pos);
+        if (amp == std::string::npos) amp = qs.size();
+        auto pair = qs.substr(pos, amp - pos);
+        auto eq = pair.find('=');
+        if (!pair.empty()) r.query.emplace(pair.substr(0, eq), eq == std::string::npos ? "" : pair.substr(eq + 1));
+        pos = amp + 1;
+      }
+    }
+    r.body = body;
+    r.remote_address = "127.0.0.1";
+    if (!body.empty()) r.headers["content-type"] = "application/json";
+    if (!cookie.empty()) r.headers["cookie"] = std::string(kSessionCookie) + "=" + cookie;
+    if (!csrf.empty()) r.headers["x-csrf-token"] = csrf;
+    return app->Handle(r);
+  }
+
+  struct Login {
+    std::string cookie, csrf;
+  };
+  Login LogIn(const std::string& user, const std::string& password = "password-1") {
+    auto r = Call("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + password + R"("})");
+    Login l;
+    for (auto& [k, v] : r.headers) {
+      if (k == "Set-Cookie") {
+        auto eq = v.find('='), semi = v.find(';');
+        l.cookie = v.substr(eq + 1, semi - eq - 1);
+      }
+    }
+    auto j = nlohmann::json::parse(r.body, nullptr, false);
+    if (j.is_object() && j.contains("csrf_token")) l.csrf = j["csrf_token"];
+    return l;
+  }
+};
+
+}  // namespace cg::api::testing

@@ -1,0 +1,209 @@
+#include "cli/commands.hpp"
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "api/app.hpp"
+#include "api/http_server.hpp"
+#include "auth/authenticator.hpp"
+#include "auth/password.hpp"
+#include "demo/baotou.hpp"
+#include "geo/check.hpp"
+
+namespace cg::cli {
+namespace {
+
+int Fail(const Error& e) {
+  std::cerr << "error: " << e.message << "\n";
+  return e.code == ErrorCode::kInvalid ? 2 : 1;
+}
+
+// The demo password of every seeded account; printed by `seed` and written in README.md.
+constexpr char kDemoPassword[] = "citygrid-demo";
+
+struct DemoAccount {
+  const char* username;
+  const char* display_name;
+  model::Role role;
+  const char* scope;
+};
+
+// Named accounts a newcomer can log in with, one per role and level.
+constexpr DemoAccount kDemoAccounts[] = {
+    {"admin", "系统管理员", model::Role::kAdmin, "1502"},
+    {"city_analyst", "市民政局分析员", model::Role::kAnalyst, "1502"},
+    {"kundulun", "昆都仑区工作人员", model::Role::kStaff, "150203"},
+    {"shifudong", "市府东路街道工作人员", model::Role::kStaff, "150203010"},
+    {"jinhua", "金华社区工作人员", model::Role::kStaff, "150203010008"},
+    {"jinhua_g1", "金华社区第1网格网格员", model::Role::kGridWorker, "150203010008001"},
+    {"resident_demo", "居民", model::Role::kResident, "150203010008001"},
+};
+
+// Kundulun's grid workers: one per grid, and the surplus (1,503 - 1,391) as second workers of
+// the first grids in code order, as in the model city.
+constexpr int kKundulunGridWorkers = 1503;
+
+Status SeedAccounts(store::Store& store, const Clock& clock) {
+  auto hash = auth::HashPassword(kDemoPassword);  // one hash for all demo accounts: seeding speed
+  if (!hash.ok()) return hash.error();
+  auto add = [&](const std::string& username, const std::string& name, model::Role role,
+                 const std::string& scope) -> Status {
+    model::User u;
+    u.username = username;
+    u.display_name = name;
+    u.role = role;
+    u.scope_code = scope;
+    u.password_hash = *hash;
+    u.created_at = clock.Now();
+    auto r = store.CreateUser(u);
+    if (!r.ok() && r.error().code != ErrorCode::kConflict) return r.error();
+    return {};
+  };
+  for (const auto& a : kDemoAccounts) CG_RETURN_IF_ERROR(add(a.username, a.display_name, a.role, a.scope));
+  auto grids = store.ListDescendants(model::Scope::System(), "150203", model::OrgKind::kGrid, false,
+                                     {1'000'000, 0});
+  if (!grids.ok()) return grids.error();
+  const auto& g = grids->items;
+  for (int i = 0; i < kKundulunGridWorkers && !g.empty(); ++i) {
+    const auto& grid = g[static_cast<std::size_t>(i) % g.size()];
+    int nth = i / static_cast<int>(g.size()) + 1;
+    CG_RETURN_IF_ERROR(add("gw" + grid.code + (nth > 1 ? "-" + std::to_string(nth) : ""),
+                           grid.name + "网格员" + (nth > 1 ? std::to_string(nth) : ""),
+                           model::Role::kGridWorker, grid.code));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return MakeError(ErrorCode::kInvalid, "cannot create data dir " + config.data_dir + ": " + ec.message());
+  auto store = store::Store::Open(config.EffectiveDbUrl());
+  if (!store.ok()) return store.error();
+  CG_RETURN_IF_ERROR((*store)->Migrate());
+  return store;
+}
+
+int Serve(const Config& config) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.error());
+  api::App app(**store, SystemClock::Instance(), config);
+  if (auto s = app.LoadGridIndex(); !s.ok()) return Fail(s.error());
+
+  // Block SIGINT/SIGTERM in every thread; the main thread waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  api::ServerOptions opt;
+  opt.host = config.host;
+  opt.port = config.port;
+  opt.threads = config.threads;
+  opt.max_body_bytes = config.max_body_bytes;
+  api::HttpServer server(app, opt);
+  if (auto s = server.Start(); !s.ok()) return Fail(s.error());
+  spdlog::info("listening host={} port={} db={} web_root={}", config.host, server.port(),
+               (*store)->Backend(), config.web_root);
+  std::cout << "citygrid is serving http://localhost:" << server.port() << "/" << std::endl;
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("shutting down signal={}", sig);
+  server.Stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int Migrate(const Config& config) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.error());
+  auto v = (*store)->SchemaVersion();
+  if (!v.ok()) return Fail(v.error());
+  std::cout << "schema version " << *v << " (" << (*store)->Backend() << ")\n";
+  return 0;
+}
+
+int Seed(const Config& config, const std::string& scale, const std::string& source,
+         std::uint64_t seed, bool if_empty) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.error());
+  if (if_empty) {
+    auto city = (*store)->GetOrgUnit(model::Scope::System(), "1502", false);
+    if (city.ok()) {
+      std::cout << "database already seeded; nothing to do\n";
+      return 0;
+    }
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto tree = demo::BuildBaotouOrgTree(source, seed);
+  if (!tree.ok()) return Fail(tree.error());
+  auto t1 = std::chrono::steady_clock::now();
+  if (auto s = (*store)->UpsertOrgUnits(*tree); !s.ok()) return Fail(s.error());
+  auto t2 = std::chrono::steady_clock::now();
+  if (auto s = SeedAccounts(**store, SystemClock::Instance()); !s.ok()) return Fail(s.error());
+  auto t3 = std::chrono::steady_clock::now();
+  auto ms = [](auto a, auto b) { return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count(); };
+  std::size_t grids = 0;
+  for (const auto& u : *tree) grids += u.kind == model::OrgKind::kGrid;
+  std::cout << "seeded Baotou (" << scale << "): " << tree->size() << " org units, " << grids
+            << " grids; generated in " << ms(t0, t1) << " ms, stored in " << ms(t1, t2)
+            << " ms, accounts in " << ms(t2, t3) << " ms\n"
+            << "demo accounts (password '" << kDemoPassword << "'): admin, city_analyst, kundulun, "
+            << "shifudong, jinhua, jinhua_g1, resident_demo, and gw<grid code> for Kundulun's grids\n";
+  if (scale == "city") {
+    std::cout << "note: --scale city currently seeds the same org tree and accounts as demo; "
+                 "synthetic residents arrive with the one-form data model\n";
+  }
+  return 0;
+}
+
+int AddUser(const Config& config, const std::string& username, const std::string& display_name,
+            const std::string& role, const std::string& scope, const std::string& password) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.error());
+  auto r = model::ParseRole(role);
+  if (!r) return Fail(MakeError(ErrorCode::kInvalid, "unknown role " + role));
+  auth::Authenticator auth(**store, SystemClock::Instance(), {});
+  auto user = auth.CreateUser(username, display_name, *r, scope, password);
+  if (!user.ok()) return Fail(user.error());
+  std::cout << "created user " << user->username << " (id " << user->id << ", " << role << " of " << scope << ")\n";
+  return 0;
+}
+
+int CheckGrids(const Config& config, double tolerance) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.error());
+  auto& s = **store;
+  const auto sys = model::Scope::System();
+  std::size_t parents = 0, problems = 0;
+  // Every level must tile its parent: districts' children, streets' children, communities' grids.
+  for (auto parent_kind : {model::OrgKind::kDistrict, model::OrgKind::kStreet, model::OrgKind::kTown,
+                           model::OrgKind::kCommunity, model::OrgKind::kVillage}) {
+    auto units = s.ListByKind(sys, parent_kind);
+    if (!units.ok()) return Fail(units.error());
+    for (const auto& parent : *units) {
+      auto children = s.ListChildren(sys, parent.code, true, {1'000'000, 0});
+      if (!children.ok()) return Fail(children.error());
+      if (children->items.empty()) continue;
+      std::vector<std::pair<std::string, geo::MultiPolygon>> parts;
+      for (auto& c : children->items) parts.emplace_back(c.code, std::move(c.geometry));
+      ++parents;
+      for (const auto& p : geo::CheckTiling(parent.geometry, parts, tolerance)) {
+        ++problems;
+        std::cout << parent.code << " " << parent.name << ": " << p.message << "\n";
+      }
+    }
+  }
+  std::cout << "checked " << parents << " parents; " << problems << " problem(s)\n";
+  return problems == 0 ? 0 : 1;
+}
+
+}  // namespace cg::cli

@@ -1,0 +1,24 @@
+#pragma once
+// The subcommands' bodies. Each returns a process exit code: 0 success, 1 failure, 2 bad input.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/config.hpp"
+#include "store/store.hpp"
+
+namespace cg::cli {
+
+// Opens the configured database (creating the data dir) and migrates it.
+Result<std::unique_ptr<store::Store>> OpenStore(const Config& config);
+
+int Serve(const Config& config);
+int Migrate(const Config& config);
+int Seed(const Config& config, const std::string& scale, const std::string& source,
+         std::uint64_t seed, bool if_empty);
+int AddUser(const Config& config, const std::string& username, const std::string& display_name,
+            const std::string& role, const std::string& scope, const std::string& password);
+int CheckGrids(const Config& config, double tolerance);
+
+}  // namespace cg::cli

@@ -1,0 +1,129 @@
+// citygrid: one binary, subcommands serve | migrate | seed | user add | check grids.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+#include "api/app.hpp"
+#include "api/http_server.hpp"
+#include "cli/commands.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+
+namespace {
+
+struct Common {
+  std::string config_file;
+  std::string data_dir;
+  std::string db;
+};
+
+void AddCommon(CLI::App* cmd, Common& c) {
+  cmd->add_option("--config", c.config_file, "TOML config file");
+  cmd->add_option("--data-dir", c.data_dir, "data directory (database file, uploads)");
+  cmd->add_option("--db", c.db, "database URL: sqlite://PATH or postgresql://...");
+}
+
+// Defaults, then the config file, then CITYGRID_* variables, then flags.
+cg::Result<cg::Config> LoadConfig(const Common& c) {
+  cg::Config config;
+  if (!c.config_file.empty()) {
+    if (auto s = cg::LoadConfigFile(c.config_file, config); !s.ok()) return s.error();
+  }
+  if (auto s = cg::ApplyEnvironment(cg::ProcessEnvironment(), config); !s.ok()) return s.error();
+  if (!c.data_dir.empty()) config.data_dir = c.data_dir;
+  if (!c.db.empty()) config.db_url = c.db;
+  return config;
+}
+
+int Fail(const cg::Error& e) {
+  std::cerr << "error: " << e.message << "\n";
+  return e.code == cg::ErrorCode::kInvalid ? 2 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"citygrid — city-wide social governance platform"};
+  app.require_subcommand(1);
+
+  Common serve_c;
+  std::uint16_t port = 0;
+  std::string web_root, host;
+  auto* serve = app.add_subcommand("serve", "Run the HTTP server (migrates the database first)");
+  AddCommon(serve, serve_c);
+  serve->add_option("--port", port, "listen port (default 8080)");
+  serve->add_option("--host", host, "listen address (default 0.0.0.0)");
+  serve->add_option("--web-root", web_root, "folder of the built web app (default ./web/dist)");
+
+  Common migrate_c;
+  auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations");
+  AddCommon(migrate, migrate_c);
+
+  Common seed_c;
+  std::string scale = "demo", source = "data/baotou";
+  std::uint64_t seed_number = 2026;
+  bool if_empty = false;
+  auto* seed = app.add_subcommand("seed", "Load the Baotou demo city (org tree, grids, accounts)");
+  AddCommon(seed, seed_c);
+  seed->add_option("--scale", scale, "demo | city")->check(CLI::IsMember({"demo", "city"}));
+  seed->add_option("--source", source, "folder with divisions.csv and districts.geojson");
+  seed->add_option("--seed", seed_number, "random seed (same seed, same city)");
+  seed->add_flag("--if-empty", if_empty, "do nothing if the database already has an org tree");
+
+  auto* user = app.add_subcommand("user", "Manage accounts");
+  user->require_subcommand(1);
+  Common user_c;
+  std::string username, role, scope, display_name;
+  auto* user_add = user->add_subcommand("add", "Create an account; the password is read from stdin");
+  AddCommon(user_add, user_c);
+  user_add->add_option("--username", username, "login name")->required();
+  user_add->add_option("--role", role, "admin | staff | grid_worker | analyst | resident")
+      ->required()->check(CLI::IsMember({"admin", "staff", "grid_worker", "analyst", "resident"}));
+  user_add->add_option("--scope", scope, "org code the account is bound to, e.g. 150203")->required();
+  user_add->add_option("--name", display_name, "display name");
+
+  auto* check = app.add_subcommand("check", "Consistency checks");
+  check->require_subcommand(1);
+  Common check_c;
+  double tolerance = 1e-9;
+  auto* check_grids = check->add_subcommand("grids", "Validate that grids tile their communities (and every level its parent)");
+  AddCommon(check_grids, check_c);
+  check_grids->add_option("--tolerance", tolerance, "area tolerance in square degrees");
+
+  CLI11_PARSE(app, argc, argv);
+
+  auto with_config = [](const Common& c, auto&& fn) -> int {
+    auto config = LoadConfig(c);
+    if (!config.ok()) return Fail(config.error());
+    cg::InitLogging(config->log_level);
+    return fn(*config);
+  };
+
+  if (*serve) {
+    return with_config(serve_c, [&](cg::Config config) {
+      if (port) config.port = port;
+      if (!host.empty()) config.host = host;
+      if (!web_root.empty()) config.web_root = web_root;
+      return cg::cli::Serve(config);
+    });
+  }
+  if (*migrate) return with_config(migrate_c, [](cg::Config config) { return cg::cli::Migrate(config); });
+  if (*seed) {
+    return with_config(seed_c, [&](cg::Config config) {
+      return cg::cli::Seed(config, scale, source, seed_number, if_empty);
+    });
+  }
+  if (*user_add) {
+    return with_config(user_c, [&](cg::Config config) {
+      std::string password;
+      std::getline(std::cin, password);
+      return cg::cli::AddUser(config, username, display_name, role, scope, password);
+    });
+  }
+  if (*check_grids) {
+    return with_config(check_c, [&](cg::Config config) { return cg::cli::CheckGrids(config, tolerance); });
+  }
+  return 0;
+}
