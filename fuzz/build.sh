@@ -14,10 +14,14 @@ mkdir -p "$OUT"
 declare -A SOURCES=(
   [geojson_fuzz]="src/geo/geojson.cpp"
   [wkb_fuzz]="src/geo/wkb.cpp"
+  [id_number_fuzz]="src/model/id_number.cpp src/model/uscc.cpp src/model/phone.cpp src/model/masking.cpp"
+  [request_fuzz]="src/api/request_target.cpp src/api/json_body.cpp src/api/http_types.cpp src/core/result.cpp"
 )
 declare -A LIBS=(
   [geojson_fuzz]=""
   [wkb_fuzz]=""
+  [id_number_fuzz]=""
+  [request_fuzz]=""
 )
 
 for harness in "$ROOT"/fuzz/*_fuzz.cpp; do

@@ -7,10 +7,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <future>
 #include <thread>
 #include <vector>
 
 #include "api/errors.hpp"
+#include "api/request_target.hpp"
 
 namespace cg::api {
 
@@ -19,61 +21,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return std::nullopt;
-      int h = hex(in[i + 1]), l = hex(in[i + 2]);
-      if (h < 0 || l < 0) return std::nullopt;
-      out.push_back(static_cast<char>(h * 16 + l));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 namespace {
-
-// Splits a request target into a decoded path and query parameters. kInvalid on bad escapes
-// or a target that is not origin-form.
-Status ParseTarget(std::string_view target, Request& req) {
-  if (target.empty() || target[0] != '/') return MakeError(ErrorCode::kInvalid, "request target must start with '/'");
-  auto q = target.find('?');
-  auto path = PercentDecode(target.substr(0, q), false);
-  if (!path) return MakeError(ErrorCode::kInvalid, "bad percent-encoding in path");
-  if (path->find('\0') != std::string::npos) return MakeError(ErrorCode::kInvalid, "NUL in path");
-  req.path = std::move(*path);
-  if (q == std::string_view::npos) return {};
-  std::string_view qs = target.substr(q + 1);
-  while (!qs.empty()) {
-    auto amp = qs.find('&');
-    std::string_view pair = qs.substr(0, amp);
-    if (!pair.empty()) {
-      auto eq = pair.find('=');
-      auto k = PercentDecode(pair.substr(0, eq), true);
-      auto v = PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
-      if (!k || !v) return MakeError(ErrorCode::kInvalid, "bad percent-encoding in query string");
-      if (req.query.size() >= 256) return MakeError(ErrorCode::kInvalid, "too many query parameters");
-      req.query.emplace(std::move(*k), std::move(*v));
-    }
-    if (amp == std::string_view::npos) break;
-    qs.remove_prefix(amp + 1);
-  }
-  return {};
-}
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -103,6 +51,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
       return Close();
+    }
+    if (ec == http::error::body_limit) {  // Content-Length above the limit, seen with the header
+      return SendErrorAndClose(413, "too_large", "request body is larger than " +
+                                                     std::to_string(opt_.max_body_bytes) + " bytes");
     }
     if (ec == http::error::header_limit) {
       return SendErrorAndClose(431, "header_too_large", "request line or headers are too large (limit " +
@@ -326,10 +278,13 @@ std::uint16_t HttpServer::port() const { return impl_->port; }
 void HttpServer::Stop(int grace_ms) {
   if (!impl_->running) return;
   impl_->running = false;
-  asio::post(impl_->ioc, [this] {
+  std::promise<void> closed;
+  asio::post(impl_->ioc, [this, &closed] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
+    closed.set_value();
   });
+  closed.get_future().wait();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
   // Requests in flight finish; idle keep-alive connections are cut when the threads stop.
   while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {

@@ -38,7 +38,4 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Decodes %XX escapes (and '+' as space when `plus_is_space`). nullopt on a bad escape.
-std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);
-
 }  // namespace cg::api

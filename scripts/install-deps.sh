@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every build, run and test dependency from Debian's packages (as root). Idempotent:
+# packages already present are skipped, and `apt-get update` runs only when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  # C++ libraries
+  libboost-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev libpqxx-dev libpq-dev
+  libgeos-dev libsodium-dev libgcrypt20-dev libcli11-dev libtomlplusplus-dev libxlsxwriter-dev
+  # tests, fuzzing, benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev curl sqlite3
+  postgresql-15 postgresql-15-postgis-3
+  # web app and browser tests (Node 20 + npm come with the machine image; see README)
+  chromium fonts-noto-cjk
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "error: Node.js 20+ with npm is required for the web app (not Debian's nodejs 18)." >&2
+  exit 1
+fi

@@ -1,0 +1,24 @@
+# Shared helpers for the shell-driven tests. Source it; needs CITYGRID (path to the binary).
+
+# start_server DATA_DIR [extra serve args...]: starts `citygrid serve --port 0` in the background,
+# sets SERVER_PID and BASE_URL (from the line the server prints), fails after 30 s.
+start_server() {
+  local dir=$1; shift
+  SERVER_LOG="$dir/serve.log"
+  "$CITYGRID" serve --host 127.0.0.1 --port 0 --data-dir "$dir" "$@" >"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do
+    BASE_URL=$(grep -o 'http://localhost:[0-9]*' "$SERVER_LOG" | head -1 || true)
+    [ -n "$BASE_URL" ] && { BASE_URL=${BASE_URL/localhost/127.0.0.1}; return 0; }
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died:"; cat "$SERVER_LOG"; return 1; }
+    sleep 0.1
+  done
+  echo "server did not start:"; cat "$SERVER_LOG"; return 1
+}
+
+stop_server() {
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+
+fail() { echo "FAIL: $*"; exit 1; }
