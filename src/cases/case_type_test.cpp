@@ -1,0 +1,253 @@
+#include "cases/case_type.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cases/internal/toml_util.hpp"
+#include "cases/test_util.hpp"
+
+namespace cg::cases {
+namespace {
+
+// A small valid type; tests break one thing at a time by string replacement.
+const char* kMinimal = R"(code = "mini"
+name = "小"
+name_en = "Mini"
+initial_state = "open"
+
+[create]
+roles = ["resident"]
+
+[[fields]]
+code = "text"
+name = "内容"
+name_en = "Text"
+type = "text"
+required = true
+max_length = 5
+
+[[states]]
+code = "open"
+name = "开"
+name_en = "Open"
+deadline_hours = 4
+
+[[states]]
+code = "done"
+name = "完"
+name_en = "Done"
+terminal = true
+
+[[transitions]]
+code = "finish"
+name = "完成"
+name_en = "Finish"
+from = ["open"]
+to = "done"
+allow = [{ role = "staff", relation = "handling_unit" }]
+)";
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return text;
+}
+
+// Parses `text` and expects kInvalid with every piece of `parts` in the message.
+void ExpectInvalid(const std::string& text, std::initializer_list<std::string> parts) {
+  auto r = ParseCaseType(text, "broken.toml");
+  ASSERT_FALSE(r.ok()) << "expected an error containing " << *parts.begin();
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
+  for (const auto& p : parts) EXPECT_NE(r.error().message.find(p), std::string::npos) << r.error().message;
+}
+
+TEST(CaseTypeTest, MinimalTypeParses) {
+  auto r = ParseCaseType(kMinimal, "mini.toml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->code, "mini");
+  ASSERT_NE(r->FindState("open"), nullptr);
+  EXPECT_EQ(r->FindState("open")->deadline->amount, 4);
+  EXPECT_TRUE(r->FindState("done")->terminal);
+  EXPECT_EQ(r->FindState("done")->public_status, PublicStatus::kClosed);
+  EXPECT_EQ(r->overdue.ceiling_level, 1);
+}
+
+TEST(CaseTypeTest, EveryShippedTypeLoads) {
+  auto registry = CaseTypeRegistry::LoadDirectory(test::DataDir("case-types"));
+  ASSERT_TRUE(registry.ok()) << registry.error().message;
+  auto all = registry->All();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0]->code, "public_qa");
+  EXPECT_EQ(all[1]->code, "snap_report");
+
+  const CaseType* snap = registry->Find("snap_report");
+  ASSERT_NE(snap, nullptr);
+  EXPECT_EQ(snap->label.zh, "随手拍");
+  for (const char* c : {"road_damage", "street_light", "garbage", "illegal_parking", "noise", "greenery",
+                        "water_drainage", "illegal_construction", "stray_animals", "other"}) {
+    EXPECT_NE(snap->FindCategory(c), nullptr) << c;
+  }
+  EXPECT_EQ(snap->FindCategory("road_damage")->label.zh, "道路破损");
+  EXPECT_EQ(snap->FindCategory("street_light")->label.zh, "路灯");
+  EXPECT_EQ(snap->FindCategory("garbage")->label.zh, "垃圾");
+  // The GB/T 30428 loop is all there.
+  for (const char* t : {"file", "dispatch", "sign", "feedback", "verify", "close", "evaluate", "reject", "return",
+                        "reopen", "verify_fail", "withdraw"}) {
+    EXPECT_NE(snap->FindTransition(t), nullptr) << t;
+  }
+  EXPECT_TRUE(snap->create_anonymous);
+
+  const CaseType* qa = registry->Find("public_qa");
+  ASSERT_NE(qa, nullptr);
+  EXPECT_EQ(qa->handling_unit_field, "official_unit_code");
+  EXPECT_EQ(qa->FindState("accepted")->deadline->anchor, Deadline::Anchor::kCaseOpened);
+  EXPECT_EQ(qa->FindState("answered")->public_status, PublicStatus::kClosed);
+  EXPECT_FALSE(qa->create_anonymous);
+  EXPECT_EQ(registry->Find("nope"), nullptr);
+}
+
+TEST(CaseTypeTest, UnknownStateInTransition) {
+  ExpectInvalid(Replace(kMinimal, "to = \"done\"", "to = \"finished\""),
+                {"broken.toml:29", "transition 'finish'", "unknown state 'finished'"});
+  ExpectInvalid(Replace(kMinimal, "from = [\"open\"]", "from = [\"opened\"]"),
+                {"broken.toml:29", "unknown state 'opened' in 'from'"});
+}
+
+TEST(CaseTypeTest, UnreachableState) {
+  std::string text = std::string(kMinimal) + R"(
+[[states]]
+code = "limbo"
+name = "悬"
+name_en = "Limbo"
+
+[[transitions]]
+code = "leave_limbo"
+name = "离开"
+name_en = "Leave"
+from = ["limbo"]
+to = "done"
+allow = [{ role = "staff", relation = "handling_unit" }]
+)";
+  ExpectInvalid(text, {"broken.toml", "state 'limbo' is unreachable from the initial state 'open'"});
+}
+
+TEST(CaseTypeTest, DeadEndState) {
+  std::string text = std::string(kMinimal) + R"(
+[[transitions]]
+code = "park"
+name = "搁置"
+name_en = "Park"
+from = ["open"]
+to = "stuck"
+allow = [{ role = "staff", relation = "handling_unit" }]
+
+[[states]]
+code = "stuck"
+name = "卡"
+name_en = "Stuck"
+)";
+  ExpectInvalid(text, {"state 'stuck' cannot reach any terminal state"});
+}
+
+TEST(CaseTypeTest, NoTerminalState) {
+  std::string text = Replace(kMinimal, "terminal = true\n", "");
+  text = Replace(text, "to = \"done\"", "to = \"open\"");
+  ExpectInvalid(text, {"broken.toml", "case type 'mini' has no terminal state"});
+}
+
+TEST(CaseTypeTest, UnknownRoleRelationAndRecipient) {
+  ExpectInvalid(Replace(kMinimal, "role = \"staff\"", "role = \"mayor\""),
+                {"broken.toml:35", "transition 'finish'", "unknown role 'mayor'"});
+  ExpectInvalid(Replace(kMinimal, "relation = \"handling_unit\"", "relation = \"neighbour\""),
+                {"broken.toml:35", "unknown relation 'neighbour'"});
+  ExpectInvalid(Replace(kMinimal, "roles = [\"resident\"]", "roles = [\"citizen\"]"),
+                {"broken.toml:7", "[create]: unknown role 'citizen'"});
+  ExpectInvalid(std::string(kMinimal) + "notify = [\"mayor\"]\n", {"unknown recipient 'mayor'"});
+}
+
+TEST(CaseTypeTest, DuplicateCodes) {
+  std::string dup_state = std::string(kMinimal) + "\n[[states]]\ncode = \"done\"\nname = \"x\"\nname_en = \"x\"\n";
+  ExpectInvalid(dup_state, {"broken.toml:37", "duplicate state code 'done'"});
+  std::string dup_transition = std::string(kMinimal) +
+                               "\n[[transitions]]\ncode = \"finish\"\nname = \"x\"\nname_en = \"x\"\nfrom = [\"open\"]\n"
+                               "to = \"done\"\nallow = [{ role = \"staff\", relation = \"handling_unit\" }]\n";
+  ExpectInvalid(dup_transition, {"duplicate transition code 'finish'"});
+
+  // Two files with the same type code.
+  auto dir = std::filesystem::temp_directory_path() / ("cg-cases-dup-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "a.toml") << kMinimal;
+  std::ofstream(dir / "b.toml") << kMinimal;
+  std::ofstream(dir / "routing.toml") << "this is skipped = [";
+  auto r = CaseTypeRegistry::LoadDirectory(dir.string());
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("b.toml: case type code 'mini' is already defined in"), std::string::npos)
+      << r.error().message;
+  EXPECT_NE(r.error().message.find("a.toml"), std::string::npos);
+}
+
+TEST(CaseTypeTest, OtherStrictChecks) {
+  ExpectInvalid(std::string(kMinimal) + "colour = \"red\"\n", {"unknown key 'colour'"});
+  ExpectInvalid(Replace(kMinimal, "initial_state = \"open\"", "initial_state = \"done\""),
+                {"the initial state must not be terminal"});
+  ExpectInvalid(Replace(kMinimal, "type = \"text\"", "type = \"enum\""), {"an enum field needs 'values'"});
+  ExpectInvalid(Replace(kMinimal, "type = \"text\"", "type = \"blob\""), {"broken.toml:13", "unknown type 'blob'"});
+  ExpectInvalid(Replace(kMinimal, "deadline_hours = 4", "deadline_hours = 4\ndeadline_days = 1"), {"not both"});
+  ExpectInvalid(Replace(kMinimal, "terminal = true", "terminal = true\ndeadline_days = 1"),
+                {"a terminal state cannot have a deadline"});
+  ExpectInvalid(Replace(kMinimal, "roles = [\"resident\"]", "roles = []"), {"nobody may create it"});
+  ExpectInvalid(std::string(kMinimal) + "\n[overdue]\nceiling = \"grid\"\n", {"'ceiling' must be"});
+  ExpectInvalid(Replace(kMinimal, "code = \"mini\"", "code = \"Mini Type\""), {"code must be [a-z0-9_]+"});
+  ExpectInvalid(Replace(kMinimal, "from = [\"open\"]", "from = [\"done\"]"), {"leaves terminal state 'done'"});
+  ExpectInvalid(std::string(kMinimal) + "set_assignee = \"somebody\"\n", {"'set_assignee' must be"});
+  ExpectInvalid(std::string(kMinimal) + "\n[[transitions.inputs]]\ncode = \"note\"\nname = \"n\"\nname_en = \"n\"\n",
+                {"'note' is reserved"});
+  ExpectInvalid("code = \"x\"\nname = [\n", {"broken.toml:2", "TOML syntax error"});
+}
+
+TEST(CaseTypeTest, FieldValidation) {
+  FieldSpec text{"title", {}, FieldType::kString, true, 5, {}};
+  EXPECT_TRUE(ValidateField(text, "路灯不亮了").ok());  // 5 characters, 15 bytes
+  EXPECT_FALSE(ValidateField(text, "路灯一直不亮").ok());
+  EXPECT_FALSE(ValidateField(text, "").ok());
+  EXPECT_FALSE(ValidateField(text, "a\nb").ok());
+  EXPECT_FALSE(ValidateField(text, std::string("\xff\xfe")).ok());
+  FieldSpec rating{"rating", {}, FieldType::kEnum, false, 0, {"good", "bad"}};
+  EXPECT_TRUE(ValidateField(rating, "good").ok());
+  EXPECT_TRUE(ValidateField(rating, "").ok());
+  Status s = ValidateField(rating, "meh");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "field 'rating': 'meh' is not one of the allowed values");
+  FieldSpec point{"location", {}, FieldType::kPoint, true, 0, {}};
+  EXPECT_TRUE(ValidateField(point, "109.84,40.65").ok());
+  EXPECT_FALSE(ValidateField(point, "200,40").ok());
+  EXPECT_FALSE(ValidateField(point, "109.84").ok());
+  FieldSpec org{"unit", {}, FieldType::kOrgCode, true, 0, {}};
+  EXPECT_TRUE(ValidateField(org, "150203").ok());
+  EXPECT_FALSE(ValidateField(org, "15020").ok());
+  FieldSpec user{"user", {}, FieldType::kUserId, true, 0, {}};
+  EXPECT_TRUE(ValidateField(user, "42").ok());
+  EXPECT_FALSE(ValidateField(user, "-1").ok());
+  FieldSpec number{"n", {}, FieldType::kNumber, true, 0, {}};
+  EXPECT_TRUE(ValidateField(number, "1.5").ok());
+  EXPECT_FALSE(ValidateField(number, "1.5x").ok());
+  FieldSpec date{"d", {}, FieldType::kDate, true, 0, {}};
+  EXPECT_TRUE(ValidateField(date, "2026-10-01").ok());
+  EXPECT_FALSE(ValidateField(date, "2026-13-01").ok());
+
+  std::vector<FieldSpec> specs{text, rating};
+  EXPECT_TRUE(ValidateFields(specs, {{"title", "路灯"}}, "field").ok());
+  s = ValidateFields(specs, {{"title", "路灯"}, {"colour", "red"}}, "field");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "unknown field 'colour'");
+  s = ValidateFields(specs, {}, "input");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "input 'title': required");
+}
+
+}  // namespace
+}  // namespace cg::cases
