@@ -3,38 +3,16 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/json_scan.hpp"
+
 namespace cg::api {
-namespace {
-
-// Rejects documents nested deeper than `max_depth` without parsing them (strings skipped).
-bool DepthWithin(const std::string& text, int max_depth) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 Result<nlohmann::json> ParseJsonObject(const Request& request) {
   std::string type = request.Header("content-type");
   if (type.rfind("application/json", 0) != 0) {
     return MakeError(ErrorCode::kInvalid, "expected Content-Type: application/json");
   }
-  if (!DepthWithin(request.body, 64)) return MakeError(ErrorCode::kInvalid, "JSON nested too deeply");
+  if (!JsonNestingWithin(request.body, 64)) return MakeError(ErrorCode::kInvalid, "JSON nested too deeply");
   auto j = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return MakeError(ErrorCode::kInvalid, "request body is not valid JSON");
   if (!j.is_object()) return MakeError(ErrorCode::kInvalid, "request body must be a JSON object");

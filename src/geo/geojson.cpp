@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_scan.hpp"
+
 namespace cg::geo {
 namespace {
 
@@ -19,23 +21,8 @@ Status Precheck(std::string_view text, const GeoJsonLimits& limits) {
     return MakeError(ErrorCode::kTooLarge, "GeoJSON: document larger than " +
                                                std::to_string(limits.max_bytes) + " bytes");
   }
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > limits.max_depth) {
-        return Invalid("nesting deeper than " + std::to_string(limits.max_depth));
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
+  if (!JsonNestingWithin(text, limits.max_depth)) {
+    return Invalid("nesting deeper than " + std::to_string(limits.max_depth));
   }
   return Status::Ok();
 }

@@ -11,6 +11,7 @@
 
 #include "geo/wkb.hpp"
 #include "store/internal/common.hpp"
+#include "store/internal/pool.hpp"
 #include "store/internal/migrations.hpp"
 
 namespace cg::store::postgres {
@@ -123,61 +124,7 @@ std::vector<Statement> Statements() {
 }
 
 // Connections, opened on demand up to kMaxConnections; a broken one is dropped on release.
-class Pool {
- public:
-  explicit Pool(std::string url) : url_(std::move(url)), statements_(Statements()) {}
-
-  class Lease {
-   public:
-    Lease(Pool& pool, std::unique_ptr<pqxx::connection> conn) : pool_(pool), conn_(std::move(conn)) {}
-    ~Lease() { pool_.Release(std::move(conn_)); }
-    pqxx::connection& operator*() { return *conn_; }
-
-   private:
-    Pool& pool_;
-    std::unique_ptr<pqxx::connection> conn_;
-  };
-
-  Lease Acquire() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !idle_.empty() || open_ < kMaxConnections; });
-    if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(*this, std::move(conn));
-    }
-    ++open_;
-    lock.unlock();
-    try {
-      auto conn = std::make_unique<pqxx::connection>(url_);
-      for (const auto& st : statements_) conn->prepare(st.name, st.sql);
-      return Lease(*this, std::move(conn));
-    } catch (...) {
-      std::lock_guard relock(mu_);
-      --open_;
-      cv_.notify_one();
-      throw;
-    }
-  }
-
- private:
-  void Release(std::unique_ptr<pqxx::connection> conn) {
-    std::lock_guard lock(mu_);
-    if (conn && conn->is_open()) {
-      idle_.push_back(std::move(conn));
-    } else {
-      --open_;
-    }
-    cv_.notify_one();
-  }
-
-  std::string url_;
-  std::vector<Statement> statements_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;
-  size_t open_ = 0;
-};
+using Pool = internal::ConnectionPool<pqxx::connection>;
 
 // Maps libpqxx exceptions to errors; class 23 (integrity) by SQLSTATE.
 template <class F>
@@ -299,7 +246,15 @@ Error NotFound() { return MakeError(ErrorCode::kNotFound, "org unit not found");
 
 class PgStore final : public Store {
  public:
-  explicit PgStore(const std::string& url) : pool_(url) {}
+  explicit PgStore(const std::string& url)
+      : pool_(
+            kMaxConnections,
+            [url, statements = Statements()] {
+              auto conn = std::make_unique<pqxx::connection>(url);
+              for (const auto& st : statements) conn->prepare(st.name, st.sql);
+              return conn;
+            },
+            [](pqxx::connection& c) { return c.is_open(); }) {}
 
   // Opens one connection now so an unreachable server is reported by Open().
   void Connect() { auto lease = pool_.Acquire(); }

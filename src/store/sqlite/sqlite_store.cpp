@@ -11,6 +11,7 @@
 
 #include "geo/wkb.hpp"
 #include "store/internal/common.hpp"
+#include "store/internal/pool.hpp"
 #include "store/internal/migrations.hpp"
 
 namespace cg::store::sqlite {
@@ -205,56 +206,7 @@ class Tx {
 };
 
 // Read connections, opened on demand up to kMaxReaders; WAL lets them read while one writes.
-class ReaderPool {
- public:
-  explicit ReaderPool(std::string path) : path_(std::move(path)) {}
-
-  class Lease {
-   public:
-    Lease(ReaderPool& pool, std::unique_ptr<Conn> conn) : pool_(pool), conn_(std::move(conn)) {}
-    ~Lease() { pool_.Release(std::move(conn_)); }
-    Conn& operator*() { return *conn_; }
-
-   private:
-    ReaderPool& pool_;
-    std::unique_ptr<Conn> conn_;
-  };
-
-  Lease Acquire() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !idle_.empty() || open_ < kMaxReaders; });
-    if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(*this, std::move(conn));
-    }
-    ++open_;
-    lock.unlock();
-    try {
-      auto conn = std::make_unique<Conn>(path_);
-      conn->Exec("PRAGMA query_only=ON");
-      return Lease(*this, std::move(conn));
-    } catch (...) {
-      std::lock_guard relock(mu_);
-      --open_;
-      cv_.notify_one();
-      throw;
-    }
-  }
-
- private:
-  void Release(std::unique_ptr<Conn> conn) {
-    std::lock_guard lock(mu_);
-    idle_.push_back(std::move(conn));
-    cv_.notify_one();
-  }
-
-  std::string path_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Conn>> idle_;
-  size_t open_ = 0;
-};
+using ReaderPool = internal::ConnectionPool<Conn>;
 
 template <class F>
 auto Guard(F&& f) -> decltype(f()) {
@@ -326,7 +278,12 @@ model::User ReadUser(Query& q) {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const std::string& path) : writer_(path), readers_(path) {}
+  explicit SqliteStore(const std::string& path)
+      : writer_(path), readers_(kMaxReaders, [path] {
+          auto conn = std::make_unique<Conn>(path);
+          conn->Exec("PRAGMA query_only=ON");
+          return conn;
+        }) {}
 
   Status Migrate() override {
     return Guard([&]() -> Status {
