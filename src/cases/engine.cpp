@@ -235,7 +235,13 @@ Result<TransitionOutcome> Apply(const CaseType& type, const Case& c, const std::
   for (const auto& [key, value] : values) n.fields[key] = value;
 
   const StateSpec* from = type.FindState(c.state);
-  const bool late = c.due_at != 0 && now > c.due_at && from && from->on_overdue != OverdueAction::kIgnore;
+  // Late: past the current deadline, or the deadline of this state entry was already
+  // breached (an escalation grants the upper level a fresh deadline but the delay remains).
+  const bool breached_here = std::any_of(c.timeline.begin(), c.timeline.end(), [&](const TimelineEntry& e) {
+    return e.at >= c.state_entered_at && (e.event == "escalate" || e.event == "overdue");
+  });
+  const bool late = from && from->on_overdue != OverdueAction::kIgnore &&
+                    ((c.due_at != 0 && now > c.due_at) || breached_here || c.breached);
   if (late) n.late = true;
   const StateSpec& to = *type.FindState(tr->to);
   n.state = to.code;
