@@ -298,8 +298,7 @@ Result<TransitionSpec> ParseTransition(const toml::table& t, const std::string& 
 }
 
 // Checks the state graph: known states, a terminal state, everything reachable, no dead ends.
-Status ValidateGraph(const CaseType& type, const toml::table& root,
-                     const std::vector<const toml::table*>& transition_tables) {
+Status ValidateGraph(const CaseType& type, const std::vector<const toml::table*>& transition_tables) {
   const std::string& source = type.source;
   std::map<std::string, std::vector<std::string>> next, prev;
   for (size_t i = 0; i < type.transitions.size(); ++i) {
@@ -343,7 +342,6 @@ Status ValidateGraph(const CaseType& type, const toml::table& root,
     if (!can_finish.count(s.code))
       return Invalid(source, "state '" + s.code + "' cannot reach any terminal state");
   }
-  (void)root;
   return {};
 }
 
@@ -409,9 +407,11 @@ std::optional<RecipientKind> ParseRecipientKind(std::string_view name) {
   return std::nullopt;
 }
 
-Status ValidateField(const FieldSpec& spec, const std::string& value) {
+namespace {
+
+Status CheckValue(const FieldSpec& spec, const std::string& value, const std::string& what) {
   auto bad = [&](const std::string& why) {
-    return Status(MakeError(ErrorCode::kInvalid, "field '" + spec.code + "': " + why));
+    return Status(MakeError(ErrorCode::kInvalid, what + " '" + spec.code + "': " + why));
   };
   long length = Utf8Length(value);
   if (length < 0) return bad("not valid UTF-8");
@@ -465,6 +465,10 @@ Status ValidateField(const FieldSpec& spec, const std::string& value) {
   return {};
 }
 
+}  // namespace
+
+Status ValidateField(const FieldSpec& spec, const std::string& value) { return CheckValue(spec, value, "field"); }
+
 Status ValidateFields(const std::vector<FieldSpec>& specs, const std::map<std::string, std::string>& values,
                       const std::string& what) {
   for (const auto& [key, value] : values) {
@@ -477,8 +481,7 @@ Status ValidateFields(const std::vector<FieldSpec>& specs, const std::map<std::s
       if (spec.required) return MakeError(ErrorCode::kInvalid, what + " '" + spec.code + "': required");
       continue;
     }
-    Status s = ValidateField(spec, it->second);
-    if (!s.ok()) return MakeError(ErrorCode::kInvalid, what + " " + s.error().message.substr(6));
+    CG_RETURN_IF_ERROR(CheckValue(spec, it->second, what));
   }
   return {};
 }
@@ -560,7 +563,7 @@ Result<CaseType> ParseCaseType(std::string_view toml_text, const std::string& so
     if (type.FindTransition(tr->code)) return Invalid(Where(source, *tt), "duplicate transition code '" + tr->code + "'");
     type.transitions.push_back(std::move(*tr));
   }
-  CG_RETURN_IF_ERROR(ValidateGraph(type, root, *transitions));
+  CG_RETURN_IF_ERROR(ValidateGraph(type, *transitions));
 
   // Creation.
   if (const auto* node = root.get("create")) {

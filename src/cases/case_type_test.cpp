@@ -109,6 +109,18 @@ TEST(CaseTypeTest, EveryShippedTypeLoads) {
   EXPECT_EQ(registry->Find("nope"), nullptr);
 }
 
+TEST(CaseTypeTest, ExampleInDocsParses) {
+  auto doc = internal::ReadFile(std::string(CITYGRID_SOURCE_DIR) + "/docs/cases.md");
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  auto begin = doc->find("```toml\ncode = \"pothole_lite\"");
+  ASSERT_NE(begin, std::string::npos);
+  begin += 8;
+  auto end = doc->find("```", begin);
+  auto r = ParseCaseType(doc->substr(begin, end - begin), "docs/cases.md");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->FindTransition("finish")->permissions.size(), 2u);
+}
+
 TEST(CaseTypeTest, UnknownStateInTransition) {
   ExpectInvalid(Replace(kMinimal, "to = \"done\"", "to = \"finished\""),
                 {"broken.toml:29", "transition 'finish'", "unknown state 'finished'"});

@@ -207,7 +207,7 @@ Result<TransitionOutcome> Apply(const CaseType& type, const Case& c, const std::
     note = it->second;
     values.erase(it);
     FieldSpec note_spec{"note", {}, FieldType::kText, false, static_cast<int>(kMaxNoteLength), {}};
-    CG_RETURN_IF_ERROR(ValidateField(note_spec, note));
+    CG_RETURN_IF_ERROR(ValidateFields({note_spec}, {{"note", note}}, "input"));
   }
   CG_RETURN_IF_ERROR(ValidateFields(tr->inputs, values, "input"));
 
