@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <random>
+#include <unistd.h>
 
 #include "cases/test_util.hpp"
 
@@ -199,6 +202,15 @@ TEST(CalendarTest, LoadErrorsNameFileAndLine) {
   s = c.SetWorkingHours("utc_offset = \"8\"\n", "working-hours.toml");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("utc_offset"), std::string::npos);
+
+  auto dir = std::filesystem::temp_directory_path() / ("cg-calendar-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "cn-2026.toml") << "year = 2026\n[[holiday]]\nname = \"x\"\nfrom = 2026-02-30\nto = 2026-03-01\n";
+  auto broken = Calendar::LoadDirectory(dir.string());
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find((dir / "cn-2026.toml").string() + ":4"), std::string::npos)
+      << broken.error().message;
 
   auto missing = Calendar::LoadDirectory("/nonexistent/calendar");
   ASSERT_FALSE(missing.ok());

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 #include "cases/internal/toml_util.hpp"
 #include "cases/test_util.hpp"

@@ -448,6 +448,52 @@ TEST_F(EngineTest, EvaluationWindowOfTheReporterIsNeverLate) {
   EXPECT_FALSE(c.late);
 }
 
+TEST_F(EngineTest, FlagPolicyNeverEscalatesAndCustomTypesNeedNoRouting) {
+  auto type = ParseCaseType(R"(code = "check"
+name = "走访"
+name_en = "Welfare check"
+initial_state = "due"
+[create]
+roles = ["grid_worker"]
+[[states]]
+code = "due"
+name = "待走访"
+name_en = "Due"
+deadline_hours = 1
+overdue = "flag"
+[[states]]
+code = "done"
+name = "已走访"
+name_en = "Done"
+terminal = true
+[[transitions]]
+code = "visit"
+name = "走访"
+name_en = "Visit"
+from = ["due"]
+to = "done"
+allow = [{ role = "grid_worker", relation = "case_grid" }]
+)",
+                            "check.toml");
+  ASSERT_TRUE(type.ok()) << type.error().message;
+  const Timestamp t0 = Local(2026, 11, 23, 9, 0);
+  auto r = Create(*type, "", kGrid, {}, kGridWorker, t0, *calendar_, RoutingTable());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  Case c = r->created;
+  EXPECT_EQ(c.handling_unit_code, kCommunity);
+  EXPECT_EQ(c.reporter_user_id, 301);
+  EXPECT_TRUE(r->notifications.size() == 1 && r->notifications[0].org_code == kCommunity);
+  Evaluation e = Evaluate(*type, c, Local(2026, 11, 23, 10, 0), *calendar_);
+  ASSERT_EQ(e.kind, EvaluationKind::kOverdue);
+  EXPECT_EQ(e.updated.handling_unit_code, kCommunity);
+  EXPECT_EQ(Evaluate(*type, e.updated, Local(2026, 11, 23, 11, 0), *calendar_).kind, EvaluationKind::kNone);
+  EXPECT_EQ(Fails(*type, e.updated, "visit", kOtherGridWorker, {}, t0), ErrorCode::kForbidden);
+  Case done = Step(*type, e.updated, "visit", kGridWorker, {}, Local(2026, 11, 23, 11, 0));
+  EXPECT_TRUE(done.timeline.back().late);
+  // A category on a type without categories is invalid.
+  EXPECT_FALSE(Create(*type, "x", kGrid, {}, kGridWorker, t0, *calendar_, RoutingTable()).ok());
+}
+
 Case NewQuestion(const CaseType& qa, Timestamp now, const Calendar& calendar, const RoutingTable& routing) {
   auto r = Create(qa, "livelihood", kGrid,
                   {{"official_user_id", "501"},
