@@ -17,10 +17,19 @@ fi
 export CITYGRID_TEST_PG_URL
 echo "PostgreSQL for tests: $CITYGRID_TEST_PG_URL"
 built=$(date +%s)
+log=$(mktemp)
 set +e
-ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600
-rc=$?
+ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600 | tee "$log"
+rc=${PIPESTATUS[0]}
 set -e
 end=$(date +%s)
 echo "install+build: $((built - start)) s, tests: $((end - built)) s"
+# The closing line: "tests: N passed, N failed" from CTest's own summary.
+summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
+rm -f "$log"
+if [ -n "$summary" ]; then
+  failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/')
+  total=$(echo "$summary" | sed -E 's/.* failed out of ([0-9]+).*/\1/')
+  echo "tests: $((total - failed)) passed, $failed failed"
+fi
 exit $rc
