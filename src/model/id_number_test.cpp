@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "model/masking.hpp"
+#include "model/phone.hpp"
+#include "model/uscc.hpp"
 
 namespace cg::model {
 namespace {
@@ -251,6 +257,28 @@ TEST(MaskingTest, ResidentIdAndPhone) {
   EXPECT_EQ(MaskResidentId(""), "");
   EXPECT_EQ(MaskPhone("13812345678"), "138****5678");
   EXPECT_EQ(MaskPhone("1381234567"), "**********");
+}
+
+// Replays the fuzz corpus (seeds and any crash the fuzzer found) through every parser.
+TEST(FuzzCorpusTest, Replays) {
+  const std::filesystem::path dir = "fuzz/corpus/id_number";
+  ASSERT_TRUE(std::filesystem::is_directory(dir));
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    const std::string text = buf.str();
+    auto id = ParseResidentId(text, kToday);
+    if (id.ok()) {
+      EXPECT_EQ(MaskResidentId(id->text).substr(6, 8), "********");
+    }
+    (void)ParseUscc(text).ok();
+    (void)ParseMobilePhone(text).ok();
+    (void)ParseDate(text).ok();
+    ++n;
+  }
+  EXPECT_GE(n, 6);
 }
 
 }  // namespace
