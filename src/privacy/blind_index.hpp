@@ -1,12 +1,13 @@
 #pragma once
 // Keyed hashes for looking up encrypted fields by exact value without decrypting (DESIGN §8).
 // Callers pass the NORMALISED value (model::ParseResidentId(...).text, ParseMobilePhone(...)),
-// so every spelling of one number has one index value. Both use the ring's active key: after a
-// rotation the index columns are recomputed (see docs/privacy.md).
+// so every spelling of one number has one index value. Compute uses the ring's active key;
+// ComputeWith a retired key serves lookups while index columns are rebuilt after a rotation.
 
 #include <string>
 #include <string_view>
 
+#include "core/result.hpp"
 #include "privacy/key_ring.hpp"
 
 namespace cg::privacy {
@@ -21,6 +22,10 @@ class BlindIndex {
   explicit BlindIndex(const KeyRing& keys) : keys_(keys) {}
   // 16 binary bytes; deterministic for (key, field, value).
   std::string Compute(std::string_view field, std::string_view normalised_value) const;
+  // The same under the ring's key `key` (to look up or rebuild during a key rotation);
+  // kInvalid if the ring has no such key.
+  Result<std::string> ComputeWith(KeyId key, std::string_view field,
+                                  std::string_view normalised_value) const;
   KeyId key_id() const { return keys_.active().id; }
 
  private:
@@ -36,6 +41,9 @@ class Tail4Index {
   explicit Tail4Index(const KeyRing& keys) : keys_(keys) {}
   // 16 binary bytes of the last 4 characters of `normalised_value` (all of it if shorter).
   std::string Compute(std::string_view field, std::string_view normalised_value) const;
+  // The same under the ring's key `key`; kInvalid if the ring has no such key.
+  Result<std::string> ComputeWith(KeyId key, std::string_view field,
+                                  std::string_view normalised_value) const;
   KeyId key_id() const { return keys_.active().id; }
 
  private:

@@ -165,6 +165,23 @@ TEST(BlindIndexTest, TailIndexUsesItsOwnKey) {
   EXPECT_NE(ta.Compute("person.id_number", "1234"), ia.Compute("person.id_number", "1234"));
 }
 
+TEST(BlindIndexTest, RetiredKeysDuringRotation) {
+  const KeyRing old_ring = Ring(kHexA);
+  const KeyRing rotated = Ring(kHexB + "," + kHexA);
+  const std::string v = "13800138000";
+  const std::string old_index = BlindIndex(old_ring).Compute("person.phone", v);
+  const BlindIndex index(rotated);
+  EXPECT_NE(index.Compute("person.phone", v), old_index);  // active key B
+  EXPECT_EQ(*index.ComputeWith(old_ring.active().id, "person.phone", v), old_index);
+  EXPECT_EQ(*index.ComputeWith(rotated.active().id, "person.phone", v),
+            index.Compute("person.phone", v));
+  EXPECT_EQ(*Tail4Index(rotated).ComputeWith(old_ring.active().id, "person.phone", v),
+            Tail4Index(old_ring).Compute("person.phone", v));
+  auto unknown = index.ComputeWith(0x01020304, "person.phone", v);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, "blind index: unknown key id 01020304 (not in the key ring)");
+}
+
 TEST(KeyRingTest, SubkeysAreDistinct) {
   const KeyRing a = Ring(kHexA);
   const auto& e = a.active();
