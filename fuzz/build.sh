@@ -16,12 +16,14 @@ declare -A SOURCES=(
   [wkb_fuzz]="src/geo/wkb.cpp"
   [id_number_fuzz]="src/model/id_number.cpp src/model/uscc.cpp src/model/phone.cpp src/model/masking.cpp"
   [request_fuzz]="src/api/request_target.cpp src/api/json_body.cpp src/api/http_types.cpp src/core/result.cpp"
+  [image_fuzz]="src/media/media.cpp src/media/internal/container.cpp src/media/internal/exif_gps.cpp src/core/result.cpp"
 )
 declare -A LIBS=(
   [geojson_fuzz]=""
   [wkb_fuzz]=""
   [id_number_fuzz]=""
   [request_fuzz]=""
+  [image_fuzz]="$(pkg-config --cflags --libs vips libexif)"
 )
 
 for harness in "$ROOT"/fuzz/*_fuzz.cpp; do

@@ -154,6 +154,7 @@ Result<Opened> OpenChecked(std::string_view bytes, const Limits& limits) {
     auto dims = internal::DeclaredDimensions(*format, bytes);
     if (!dims.ok()) return dims.error();
     CG_RETURN_IF_ERROR(CheckLimits(dims->width, dims->height, limits));
+    CG_RETURN_IF_ERROR(internal::CheckStructure(*format, bytes));
   }
   InitVips();
   auto image = Open(*format, bytes);

@@ -375,6 +375,20 @@ TEST(MediaInspect, PngWithinLimitsButWithoutItsDataIsInvalid) {
   EXPECT_EQ(Process(png).error().code, ErrorCode::kInvalid);
 }
 
+TEST(MediaInspect, PngChunksMustFitInTheFile) {
+  // Truncated anywhere after IHDR.
+  const std::string png = Gradient(64, 64, ".png");
+  auto cut = Inspect(png.substr(0, png.size() - 20));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.error().code, ErrorCode::kInvalid);
+  // Regression (fuzzing): an eXIf chunk declaring 1.5 GB made libpng allocate that much.
+  std::string huge = png.substr(0, 33) + Be32(0x5D000100) + "eXIf" + std::string(16, 'x') + png.substr(33);
+  auto info = Inspect(huge);
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(info.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(info.error().message.find("chunk structure"), std::string::npos) << info.error().message;
+}
+
 TEST(MediaInspect, PngWithBadHeaderCrcIsInvalid) {
   std::string png = PngClaiming(100, 100);
   png[29] ^= 1;

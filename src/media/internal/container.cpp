@@ -192,6 +192,36 @@ Result<Dimensions> DeclaredDimensions(ImageFormat format, std::string_view bytes
   return Invalid("HEIC dimensions are read by libheif, not here");
 }
 
+Status CheckStructure(ImageFormat format, std::string_view bytes) {
+  switch (format) {
+    case ImageFormat::kJpeg: {
+      bool sos = false;
+      const bool ok = WalkJpeg(bytes, [&sos](std::uint8_t marker, std::string_view) {
+        sos = marker == 0xDA;
+        return true;
+      });
+      if (!ok || !sos) return Invalid("JPEG is truncated or corrupt (broken segment structure)");
+      return Status::Ok();
+    }
+    case ImageFormat::kPng: {
+      bool iend = false;
+      const bool ok = WalkPng(bytes, [&iend](std::string_view type, std::string_view, std::string_view,
+                                             std::uint32_t) {
+        iend = type == "IEND";
+        return true;
+      });
+      if (!ok || !iend) return Invalid("PNG is truncated or corrupt (broken chunk structure)");
+      return Status::Ok();
+    }
+    case ImageFormat::kWebp:
+      if (!WalkWebp(bytes, [](std::string_view, std::string_view) { return true; }))
+        return Invalid("WebP is truncated or corrupt (broken chunk structure)");
+      return Status::Ok();
+    case ImageFormat::kHeic: break;
+  }
+  return Status::Ok();
+}
+
 std::optional<std::string_view> FindExifBlock(ImageFormat format, std::string_view bytes) {
   std::optional<std::string_view> found;
   switch (format) {

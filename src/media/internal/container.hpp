@@ -24,6 +24,11 @@ struct Dimensions {
 // parsed here (its dimensions come from libheif's header read).
 Result<Dimensions> DeclaredDimensions(ImageFormat format, std::string_view bytes);
 
+// Checks the chunk or segment structure (JPEG: every segment up to the first SOS; PNG: every
+// chunk up to IEND; WebP: every RIFF chunk) lies inside `bytes`, so no decoder is asked to allocate
+// for a length the file cannot hold. kInvalid names what is wrong.
+Status CheckStructure(ImageFormat format, std::string_view bytes);
+
 // The EXIF block of a JPEG (APP1 "Exif\0\0"), PNG (eXIf) or WebP (EXIF chunk), as a view into
 // `bytes` that starts either with "Exif\0\0" or with the TIFF header. nullopt when there is none or
 // the container is too broken to find one.
