@@ -17,6 +17,8 @@ declare -A SOURCES=(
   [id_number_fuzz]="src/model/id_number.cpp src/model/uscc.cpp src/model/phone.cpp src/model/masking.cpp"
   [request_fuzz]="src/api/request_target.cpp src/api/json_body.cpp src/api/http_types.cpp src/core/result.cpp"
   [image_fuzz]="src/media/media.cpp src/media/internal/container.cpp src/media/internal/exif_gps.cpp src/core/result.cpp"
+  [csv_fuzz]="src/tabular/table.cpp src/tabular/csv_reader.cpp src/tabular/internal/text_decoder.cpp src/core/result.cpp"
+  [xlsx_fuzz]="src/tabular/table.cpp src/tabular/xlsx_reader.cpp src/tabular/internal/zip_archive.cpp src/tabular/internal/ooxml.cpp src/core/result.cpp"
 )
 declare -A LIBS=(
   [geojson_fuzz]=""
@@ -24,6 +26,8 @@ declare -A LIBS=(
   [id_number_fuzz]=""
   [request_fuzz]=""
   [image_fuzz]="$(pkg-config --cflags --libs vips libexif)"
+  [csv_fuzz]=""
+  [xlsx_fuzz]="$(pkg-config --libs libzip pugixml)"
 )
 
 for harness in "$ROOT"/fuzz/*_fuzz.cpp; do
