@@ -576,6 +576,62 @@ TEST(XlsxHostile, MissingPartsAndBadReferences) {
   EXPECT_EQ(edge->row_numbers[0], 1048576u);
 }
 
+TEST(XlsxHostile, OutputAmplificationIsBounded) {
+  std::string rows;
+  for (int i = 1; i <= 200; ++i) {
+    rows += "<row r=\"" + std::to_string(i) + "\"><c r=\"XFD" + std::to_string(i) +
+            "\"><v>1</v></c></row>";
+  }
+  XlsxOptions options;
+  options.header_row = 0;
+  options.limits.max_total_cells = 1u << 20;
+  ExpectInvalid(Xlsx(Zip(MiniXlsx(rows)), options), "expands to more than", ErrorCode::kTooLarge);
+
+  std::string big = "<sst><si><t>" + std::string(100000, 'x') + "</t></si></sst>";
+  std::string refs;
+  for (int i = 1; i <= 200; ++i) {
+    refs += "<row r=\"" + std::to_string(i) + "\"><c r=\"A" + std::to_string(i) +
+            "\" t=\"s\"><v>0</v></c></row>";
+  }
+  options.limits.max_total_text_bytes = 10u << 20;
+  ExpectInvalid(Xlsx(Zip(MiniXlsx(refs, big)), options), "bytes of text", ErrorCode::kTooLarge);
+}
+
+TEST(Xlsx, NamespacePrefixedPartsAsSomeLibrariesWriteThem) {
+  Parts p = MiniXlsx("");
+  p["xl/workbook.xml"] =
+      "<x:workbook xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+      "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+      "<x:sheets><x:sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></x:sheets></x:workbook>";
+  p["xl/worksheets/sheet1.xml"] =
+      "<x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+      "<x:sheetData><x:row r=\"1\"><x:c r=\"A1\" t=\"inlineStr\"><x:is><x:t>名</x:t></x:is></x:c>"
+      "</x:row><x:row r=\"2\"><x:c r=\"A2\"><x:v>7</x:v></x:c></x:row></x:sheetData></x:worksheet>";
+  auto t = Xlsx(Zip(p));
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->header, (Cells{"名"}));
+  EXPECT_EQ(t->rows, (std::vector<Cells>{{"7"}}));
+}
+
+// Seeds and any crash cases kept in fuzz/corpus/ are replayed here (tests run from the source root).
+TEST(FuzzCorpus, ReplaysWithoutCrashing) {
+  std::size_t files = 0;
+  for (const char* dir : {"fuzz/corpus/csv", "fuzz/corpus/xlsx"}) {
+    if (!std::filesystem::exists(dir)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (std::string(dir).ends_with("csv")) {
+        (void)Csv(bytes);
+      } else {
+        (void)Xlsx(bytes);
+      }
+      ++files;
+    }
+  }
+  EXPECT_GT(files, 0u);
+}
+
 // --- xlsx: writer and round trip ------------------------------------------------------------
 
 TEST(XlsxWriter, RoundTripWithTitleMergedHeadersTypesAndChinese) {

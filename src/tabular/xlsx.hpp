@@ -23,6 +23,10 @@ struct XlsxLimits {
   std::size_t max_shared_strings = 16u << 20;
   std::size_t max_cell_bytes = 1u << 20;
   std::size_t max_row_xml_bytes = 64u << 20;           // one <row> element
+  // Output amplification: a 20-byte <c> can repeat a 1 MiB shared string, and a cell at XFD
+  // makes 16,384 cells of a row. Cells (gaps and padding included) and bytes handed out.
+  std::uint64_t max_total_cells = 256u << 20;
+  std::uint64_t max_total_text_bytes = 4ull << 30;
 };
 
 struct XlsxOptions {

@@ -355,6 +355,18 @@ class XlsxReaderImpl : public XlsxReader {
       if (!*more) return false;
     }
     if (!header_.empty() && row.cells.size() < header_.size()) row.cells.resize(header_.size());
+    total_cells_ += row.cells.size();
+    for (const auto& cell : row.cells) total_text_bytes_ += cell.size();
+    if (total_cells_ > options_.limits.max_total_cells ||
+        total_text_bytes_ > options_.limits.max_total_text_bytes) {
+      failed_ = true;
+      error_ = MakeError(ErrorCode::kTooLarge,
+                         "the sheet expands to more than " +
+                             std::to_string(options_.limits.max_total_cells) + " cells or " +
+                             std::to_string(options_.limits.max_total_text_bytes) +
+                             " bytes of text (row " + std::to_string(row.number) + ")");
+      return error_;
+    }
     return true;
   }
 
@@ -575,6 +587,8 @@ class XlsxReaderImpl : public XlsxReader {
   Row pending_;
   bool has_pending_ = false;
   std::vector<Warning> warnings_;
+  std::uint64_t total_cells_ = 0;
+  std::uint64_t total_text_bytes_ = 0;
   bool failed_ = false;
   Error error_{ErrorCode::kInternal, {}};
 };
