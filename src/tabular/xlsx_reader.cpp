@@ -606,7 +606,9 @@ Result<std::unique_ptr<XlsxReader>> OpenXlsxFile(const std::string& path,
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kNotFound, "cannot open " + path);
   in.seekg(0, std::ios::end);
-  auto size = static_cast<std::size_t>(in.tellg());
+  auto end = in.tellg();
+  if (end < 0) return MakeError(ErrorCode::kInvalid, "cannot read " + path + " as a file");
+  auto size = static_cast<std::size_t>(end);
   if (size > options.limits.max_file_bytes) {
     return MakeError(ErrorCode::kTooLarge, path + " is larger than " +
                                                std::to_string(options.limits.max_file_bytes) +

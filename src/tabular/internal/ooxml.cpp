@@ -125,7 +125,7 @@ Result<std::string> SerialToIso(double serial, bool date1904, NumFmtKind kind) {
   switch (kind) {
     case NumFmtKind::kDate: return date;
     case NumFmtKind::kTime:
-      if (days == 0 || (date1904 && days == 0)) return std::string(time);
+      if (days == 0) return std::string(time);
       return date + " " + time;
     case NumFmtKind::kDateTime: return date + " " + time;
     case NumFmtKind::kNumber: break;

@@ -1,5 +1,7 @@
 #include "tabular/internal/zip_archive.hpp"
 
+#include <algorithm>
+
 namespace cg::tabular::internal {
 namespace {
 
@@ -124,6 +126,11 @@ Result<std::string> ZipArchive::ReadEntry(const std::string& name) {
 ZipStream::~ZipStream() { zip_fclose(file_); }
 
 Result<std::size_t> ZipStream::Read(std::string& out, std::size_t max) {
+  // Ask for at most one byte more than declared: enough to see a part that inflates beyond it,
+  // without growing the buffer by `max` for every small part.
+  if (declared_ - std::min(declared_, inflated_) < max) {
+    max = static_cast<std::size_t>(declared_ - std::min(declared_, inflated_)) + 1;
+  }
   std::size_t old = out.size();
   out.resize(old + max);
   zip_int64_t n = zip_fread(file_, out.data() + old, max);
