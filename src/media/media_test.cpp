@@ -14,6 +14,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "media/internal/container.hpp"
@@ -275,6 +276,16 @@ TEST(MediaInspect, HeicIsReadBecauseThisLibvipsCanDecodeIt) {
   ExpectNoMetadata(photo->public_jpeg, "heic public");
 }
 
+TEST(MediaInspect, ProgressiveJpegIsAccepted) {
+  const std::string jpeg = Gradient(640, 480, ".jpg[interlace]");
+  ASSERT_FALSE(jpeg.empty());
+  auto info = Inspect(jpeg);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  auto photo = Process(jpeg);
+  ASSERT_TRUE(photo.ok()) << photo.error().message;
+  EXPECT_EQ(photo->public_width, 640);
+}
+
 TEST(MediaInspect, TextFileNamedJpgIsNotAnImage) {
   for (std::string bytes : {std::string("hello"), std::string(), std::string("\xFF\xD8", 2),
                             std::string("<html><body>hi</body></html>")}) {
@@ -396,6 +407,20 @@ TEST(MediaInspect, PngWithBadHeaderCrcIsInvalid) {
   ASSERT_FALSE(info.ok());
   EXPECT_EQ(info.error().code, ErrorCode::kInvalid);
   EXPECT_NE(info.error().message.find("CRC"), std::string::npos) << info.error().message;
+}
+
+TEST(MediaInspect, JpegWithThousandsOfScansIsRefused) {
+  // A scan-bomb shape: many (empty) SOS segments after the first. Refused from the structure.
+  std::string jpeg = Gradient(64, 64);
+  const std::size_t eoi = jpeg.rfind("\xFF\xD9");
+  ASSERT_NE(eoi, std::string::npos);
+  std::string scans;
+  for (int i = 0; i < 1000; ++i) scans += std::string("\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00", 10);
+  jpeg.insert(eoi, scans);
+  auto info = Inspect(jpeg);
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(info.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(info.error().message.find("scans"), std::string::npos) << info.error().message;
 }
 
 TEST(MediaExif, GpsIsReadFromAJpeg) {
@@ -574,6 +599,27 @@ TEST(MediaProcess, WebpIsProcessed) {
   ASSERT_TRUE(photo.ok()) << photo.error().message;
   EXPECT_EQ(photo->mime, "image/webp");
   ExpectNoMetadata(photo->public_jpeg, "webp public");
+}
+
+TEST(MediaProcess, ConcurrentCallsAreIndependent) {
+  const std::string with_gps = WithExif(Gradient(900, 700), 6, kBaotou);
+  const std::string png = Gradient(300, 200, ".png");
+  const std::string bad = Noise(200, 200).substr(0, 900);
+  std::vector<std::thread> threads;
+  std::vector<int> failures(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        auto a = Process(with_gps);
+        if (!a.ok() || !a->gps || a->width != 700 || a->public_height != 900) ++failures[t];
+        auto b = Process(png);
+        if (!b.ok() || b->mime != "image/png") ++failures[t];
+        if (Inspect(bad).ok()) ++failures[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int f : failures) EXPECT_EQ(f, 0);
 }
 
 // Regenerates the fuzz seed corpus (tiny images made here, no outside files):

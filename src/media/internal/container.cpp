@@ -16,6 +16,9 @@ std::uint32_t Le16(std::string_view b, std::size_t i) { return U8(b, i) | (U8(b,
 std::uint32_t Le24(std::string_view b, std::size_t i) { return Le16(b, i) | (U8(b, i + 2) << 16); }
 std::uint32_t Le32(std::string_view b, std::size_t i) { return Le24(b, i) | (std::uint32_t{U8(b, i + 3)} << 24); }
 
+// A progressive JPEG has about 10 scans; the limit leaves room for embedded thumbnails.
+constexpr std::size_t kMaxJpegScans = 200;
+
 constexpr std::string_view kPngSignature("\x89PNG\r\n\x1a\n", 8);
 
 Error Invalid(std::string message) { return MakeError(ErrorCode::kInvalid, std::move(message)); }
@@ -201,6 +204,17 @@ Status CheckStructure(ImageFormat format, std::string_view bytes) {
         return true;
       });
       if (!ok || !sos) return Invalid("JPEG is truncated or corrupt (broken segment structure)");
+      // Each progressive scan is a pass over the whole image: thousands of tiny scans make a
+      // small file cost minutes of CPU. FF DA cannot occur inside entropy-coded data (FF is
+      // stuffed as FF 00), so counting the byte pair over-counts only scans of embedded
+      // thumbnails, which is harmless at this limit.
+      std::size_t scans = 0;
+      for (std::size_t i = bytes.find('\xFF'); i != std::string_view::npos && i + 1 < bytes.size();
+           i = bytes.find('\xFF', i + 1))
+        if (U8(bytes, i + 1) == 0xDA) ++scans;
+      if (scans > kMaxJpegScans)
+        return Invalid("JPEG has " + std::to_string(scans) + " scans; at most " +
+                       std::to_string(kMaxJpegScans) + " are accepted");
       return Status::Ok();
     }
     case ImageFormat::kPng: {
