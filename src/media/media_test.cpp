@@ -594,6 +594,48 @@ TEST(MediaProcess, PngWithAlphaIsFlattenedOntoWhite) {
   EXPECT_LT(pub.At(35, 10, 0), 50);   // opaque black stays black
 }
 
+TEST(MediaProcess, CmykJpegBecomesThreeBandSrgb) {
+  EnsureVips();
+  VipsImage* rgb = nullptr;
+  const std::string source = Gradient(120, 80);
+  ASSERT_EQ(vips_jpegload_buffer(const_cast<char*>(source.data()), source.size(), &rgb, nullptr), 0);
+  VipsImage* cmyk = nullptr;
+  ASSERT_EQ(vips_colourspace(rgb, &cmyk, VIPS_INTERPRETATION_CMYK, nullptr), 0) << vips_error_buffer();
+  void* buf = nullptr;
+  size_t len = 0;
+  ASSERT_EQ(vips_jpegsave_buffer(cmyk, &buf, &len, "strip", TRUE, nullptr), 0);
+  const std::string jpeg(static_cast<const char*>(buf), len);
+  g_free(buf);
+  g_object_unref(cmyk);
+  g_object_unref(rgb);
+  auto photo = Process(jpeg);
+  ASSERT_TRUE(photo.ok()) << photo.error().message;
+  EXPECT_EQ(Decode(photo->public_jpeg).bands, 3);
+  ExpectNoMetadata(photo->public_jpeg, "cmyk public");
+}
+
+TEST(MediaProcess, EmbeddedIccProfileIsUsedThenDropped) {
+  EnsureVips();
+  VipsImage* rgb = nullptr;
+  const std::string source = Gradient(120, 80);
+  ASSERT_EQ(vips_jpegload_buffer(const_cast<char*>(source.data()), source.size(), &rgb, nullptr), 0);
+  VipsImage* tagged = nullptr;  // carries the sRGB profile it was transformed to
+  ASSERT_EQ(vips_icc_transform(rgb, &tagged, "srgb", "input_profile", "srgb", nullptr), 0)
+      << vips_error_buffer();
+  void* buf = nullptr;
+  size_t len = 0;
+  ASSERT_EQ(vips_jpegsave_buffer(tagged, &buf, &len, nullptr), 0);
+  const std::string jpeg(static_cast<const char*>(buf), len);
+  g_free(buf);
+  g_object_unref(tagged);
+  g_object_unref(rgb);
+  ASSERT_NE(jpeg.find("ICC_PROFILE"), std::string::npos);
+  auto photo = Process(jpeg);
+  ASSERT_TRUE(photo.ok()) << photo.error().message;
+  ExpectNoMetadata(photo->public_jpeg, "icc public");
+  ExpectNoMetadata(photo->thumbnail_jpeg, "icc thumbnail");
+}
+
 TEST(MediaProcess, WebpIsProcessed) {
   auto photo = Process(Gradient(500, 400, ".webp"));
   ASSERT_TRUE(photo.ok()) << photo.error().message;
