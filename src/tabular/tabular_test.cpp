@@ -118,6 +118,21 @@ TEST(Csv, Gb18030FromExcelOnChineseWindowsIsDetectedAndConverted) {
   EXPECT_EQ(t->rows[0], (Cells{"150203199001011234", "王五", "金华社区"}));
 }
 
+TEST(Csv, GbkAfterAMegabyteOfAsciiIsStillDetected) {
+  std::string text = "id,name\n";
+  for (int i = 0; text.size() < (3u << 20); ++i) text += std::to_string(i) + ",ascii\n";
+  std::size_t ascii_rows = 0;
+  for (char c : text) ascii_rows += c == '\n';
+  text += Convert("999,张三\n", "GB18030");
+  auto reader = OpenCsv(text);
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  EXPECT_EQ((*reader)->encoding(), Encoding::kGb18030);
+  auto t = ReadAll(**reader);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->rows.back(), (Cells{"999", "张三"}));
+  EXPECT_EQ(t->row_numbers.back(), ascii_rows + 1);
+}
+
 TEST(Csv, InvalidBytesNameLineAndOffset) {
   // Not UTF-8, and 0x81 0x20 is not GB18030 either.
   auto t = Csv("a,b\n1,2\nx,\x81\x20y\n");

@@ -17,6 +17,10 @@ class MemoryByteSource : public ByteSource {
     pos_ += n;
     return n;
   }
+  Status Rewind() override {
+    pos_ = 0;
+    return Status::Ok();
+  }
 
  private:
   std::string data_;
@@ -34,6 +38,13 @@ class FileByteSource : public ByteSource {
     out.resize(old + n);
     if (n == 0 && std::ferror(f_)) return MakeError(ErrorCode::kUnavailable, "read error");
     return n;
+  }
+  Status Rewind() override {
+    if (std::fseek(f_, 0, SEEK_SET) != 0) {
+      return MakeError(ErrorCode::kUnavailable, "cannot rewind the file");
+    }
+    std::clearerr(f_);
+    return Status::Ok();
   }
 
  private:
@@ -148,7 +159,10 @@ Status TextDecoder::Start() {
     } else if (sample >= 2 && even_nul * 3 > sample && odd_nul * 10 < sample) {
       encoding_ = Encoding::kUtf16Be;
     } else if (valid == raw_.size() || cut_tail) {
-      encoding_ = Encoding::kUtf8;
+      // The first chunk is UTF-8; a GBK file can still start with a megabyte of ASCII.
+      auto utf8 = eof_ ? Result<bool>(true) : WholeInputIsUtf8();
+      if (!utf8.ok()) return utf8.error();
+      encoding_ = *utf8 ? Encoding::kUtf8 : Encoding::kGb18030;
     } else {
       encoding_ = Encoding::kGb18030;
     }
@@ -163,6 +177,34 @@ Status TextDecoder::Start() {
     }
   }
   return Status::Ok();
+}
+
+// Reads the rest of the input once, validating, then rewinds and re-reads the first chunk.
+Result<bool> TextDecoder::WholeInputIsUtf8() {
+  std::string buf = raw_;
+  bool utf8 = true;
+  bool end = false;
+  while (true) {
+    std::size_t valid = ValidUtf8Prefix(buf.data(), buf.size());
+    std::size_t tail = buf.size() - valid;
+    if (tail > 0 && (end || tail >= 4 || buf[valid] == '\0')) {
+      utf8 = false;
+      break;
+    }
+    if (end) break;
+    buf.erase(0, valid);
+    auto n = source_->Read(buf, kChunk);
+    if (!n.ok()) return n.error();
+    if (*n == 0) end = true;
+  }
+  CG_RETURN_IF_ERROR(source_->Rewind());
+  raw_.clear();
+  raw_offset_ = 0;
+  eof_ = false;
+  auto n = source_->Read(raw_, kChunk);
+  if (!n.ok()) return n.error();
+  if (*n < kChunk) eof_ = true;
+  return utf8;
 }
 
 Result<bool> TextDecoder::Fill(std::string& out) {

@@ -20,6 +20,8 @@ class ByteSource {
   virtual ~ByteSource() = default;
   // Appends up to `max` bytes to `out`; answers the count, 0 at the end.
   virtual Result<std::size_t> Read(std::string& out, std::size_t max) = 0;
+  // Starts again from the first byte.
+  virtual Status Rewind() = 0;
 };
 
 std::unique_ptr<ByteSource> MemorySource(std::string data);
@@ -29,8 +31,9 @@ Result<std::unique_ptr<ByteSource>> FileSource(const std::string& path);
 // `allow_truncated_tail` the prefix may stop before a sequence cut off by the end of the buffer.
 std::size_t ValidUtf8Prefix(const char* p, std::size_t n);
 
-// Streams decoded UTF-8. Detects the encoding from the first chunk when asked to (BOM, then
-// UTF-8 validity, then NUL patterns of BOM-less UTF-16, else GB18030).
+// Streams decoded UTF-8. Detects the encoding when asked to: a BOM, else NUL patterns of
+// BOM-less UTF-16 in the first 4 KiB, else UTF-8 if the whole input is valid UTF-8 (one extra
+// validating pass, then a rewind), else GB18030.
 class TextDecoder {
  public:
   static constexpr std::size_t kChunk = 1 << 20;
@@ -48,6 +51,7 @@ class TextDecoder {
 
  private:
   Status Start();
+  Result<bool> WholeInputIsUtf8();
   Result<bool> FillUtf8(std::string& out);
   Result<bool> FillIconv(std::string& out);
   Error Invalid(const std::string& what, std::size_t raw_offset) const;
