@@ -625,6 +625,38 @@ TEST(XlsxHostile, OutputAmplificationIsBounded) {
   ExpectInvalid(Xlsx(Zip(MiniXlsx(refs, big)), options), "bytes of text", ErrorCode::kTooLarge);
 }
 
+TEST(Xlsx, EmptySheetsAndFiles) {
+  Parts empty = MiniXlsx("");
+  empty["xl/worksheets/sheet1.xml"] = "<worksheet><sheetData/></worksheet>";
+  auto t = Xlsx(Zip(empty));
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_TRUE(t->header.empty());
+  EXPECT_TRUE(t->rows.empty());
+  empty["xl/worksheets/sheet1.xml"] = "<worksheet/>";
+  EXPECT_TRUE(Xlsx(Zip(empty)).ok());
+
+  auto path = std::filesystem::temp_directory_path() / ("tabular_file_" + std::to_string(getpid()) + ".xlsx");
+  std::ofstream(path, std::ios::binary) << Zip(MiniXlsx("<row><c><v>5</v></c></row><row><c><v>6</v></c></row>"));
+  auto reader = OpenXlsxFile(path.string());
+  std::filesystem::remove(path);
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  EXPECT_EQ((*reader)->header(), (Cells{"5"}));
+  EXPECT_EQ(OpenXlsxFile("/nonexistent.xlsx").error().code, ErrorCode::kNotFound);
+}
+
+TEST(XlsxHostile, DeepNestingDoesNotExhaustTheStack) {
+  std::string deep;
+  for (int i = 0; i < 200000; ++i) deep += "<r>";
+  for (int i = 0; i < 200000; ++i) deep += "</r>";
+  XlsxOptions options;
+  options.limits.max_ratio = 100000;  // the nesting compresses far better than any real sheet
+  auto t = Xlsx(Zip(MiniXlsx("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is>" + deep +
+                             "<t>x</t></is></c></row>")),
+                options);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->header, (Cells{"x"}));  // the nested runs hold no <t>; the direct <t> counts
+}
+
 TEST(Xlsx, NamespacePrefixedPartsAsSomeLibrariesWriteThem) {
   Parts p = MiniXlsx("");
   p["xl/workbook.xml"] =
