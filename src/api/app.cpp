@@ -44,6 +44,7 @@ void App::RegisterRoutes() {
   RegisterSystemRoutes();
   RegisterSessionRoutes();
   RegisterOrgRoutes();
+  RegisterBaseRoutes();
 }
 
 Response App::Handle(Request& request) {

@@ -8,10 +8,13 @@
 #include <mutex>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "api/http_types.hpp"
 #include "api/metrics.hpp"
 #include "api/router.hpp"
 #include "auth/authenticator.hpp"
+#include "base/service.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "geo/grid_index.hpp"
@@ -32,6 +35,9 @@ class App {
   // (Re)builds the in-memory point-location index from the grids in the store.
   Status LoadGridIndex();
 
+  // Turns on the base-data routes (/api/v1/persons ...); until then they answer 503.
+  Status EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary);
+
   const Router& router() const { return router_; }
   Metrics& metrics() { return metrics_; }
   const Config& config() const { return config_; }
@@ -41,6 +47,8 @@ class App {
   void RegisterSessionRoutes();
   void RegisterOrgRoutes();
   void RegisterSystemRoutes();
+  void RegisterBaseRoutes();
+  nlohmann::json RecordJson(const store::BaseRecord& record) const;
   Response Dispatch(Request& request, std::string& route_label);
   Response ServeStatic(const Request& request);
   std::shared_ptr<const geo::GridIndex> grid_index() const;
@@ -53,6 +61,10 @@ class App {
   Metrics metrics_;
   mutable std::mutex index_mu_;
   std::shared_ptr<const geo::GridIndex> grid_index_;
+  // Base data: set once by EnableBaseData before serving.
+  std::unique_ptr<privacy::KeyRing> keys_;
+  std::unique_ptr<forms::Dictionary> dictionary_;
+  std::unique_ptr<base::Service> base_;
 };
 
 // Security headers every response carries (CSP, nosniff, frame denial, referrer policy).

@@ -20,9 +20,21 @@ const std::set<std::string> kPublicRoutes = {"GET /healthz", "GET /metrics", "GE
 // The target: grid B (150203010008002, "乙网格") and the units above it, none visible to ga.
 const std::map<std::string, std::string> kForeignParams = {{"code", "150203010008002"}};
 // Query parameters that aim at grid B where a route reads them.
-const char kForeignQuery[] = "?lon=109.7&lat=41&scope=150203010008002&code=150203010008002";
-// Words that would reveal the target.
-const std::vector<std::string> kSecrets = {"乙网格", "150203010008002"};
+const char kForeignQuery[] =
+    "?lon=109.7&lat=41&scope=150203010008002&code=150203010008002&grid=150203010008002&q=乙";
+// Words that would reveal the target (base data in grid B: see TestCity::SeedGridB).
+const std::vector<std::string> kSecrets = {"乙网格", "150203010008002", "乙居民", "乙路", "乙楼", "乙公司",
+                                           "5678", TestCity::kGridBIdNumber().substr(14)};
+
+// {id} of a base-data route: the record of its family (the path segment after /api/v1/) in grid B.
+std::map<std::string, std::string> ParamsFor(const Route& route, const std::map<std::string, std::string>& ids) {
+  std::map<std::string, std::string> params = kForeignParams;
+  if (route.segments.size() > 3) {
+    auto it = ids.find(route.segments[3]);
+    if (it != ids.end()) params["id"] = it->second;
+  }
+  return params;
+}
 
 std::string Fill(const Route& route, const std::map<std::string, std::string>& params) {
   std::string path;
@@ -51,11 +63,12 @@ void ExpectNoSecret(const Response& r, const std::string& what) {
 
 TEST(ScopeWalk, EveryRouteRefusesAnonymousAndForeignCallers) {
   TestCity city("scopewalk");
+  const auto ids = city.SeedGridB();
   const auto& routes = city.app->router().routes();
   ASSERT_GT(routes.size(), 5u);
   for (const Route& route : routes) {
     const std::string name = route.method + " " + route.pattern;
-    std::string path = Fill(route, kForeignParams);
+    std::string path = Fill(route, ParamsFor(route, ids));
     if (path.empty()) continue;
     const std::string target = path + kForeignQuery;
     const std::string body = "{}";
@@ -73,7 +86,7 @@ TEST(ScopeWalk, EveryRouteRefusesAnonymousAndForeignCallers) {
     ASSERT_FALSE(ga.cookie.empty());
     auto foreign = city.Call(route.method, target, route.method == "GET" ? "" : body, ga.cookie, ga.csrf);
     ExpectNoSecret(foreign, name + " (foreign grid worker)");
-    if (!route.segments.empty() && route.pattern.find("{code}") != std::string::npos) {
+    if (route.pattern.find("{code}") != std::string::npos || route.pattern.find("{id}") != std::string::npos) {
       EXPECT_EQ(foreign.status, 404) << name << ": " << foreign.body;
     }
   }
@@ -82,10 +95,12 @@ TEST(ScopeWalk, EveryRouteRefusesAnonymousAndForeignCallers) {
 TEST(ScopeWalk, TheOwnerDoesSeeIt) {
   // The same requests made by B's own grid worker succeed: the walk above can fail.
   TestCity city("scopewalk_owner");
+  const auto ids = city.SeedGridB();
   auto gb = city.LogIn("gb");
   for (const Route& route : city.app->router().routes()) {
-    if (route.method != "GET" || route.pattern.find("{code}") == std::string::npos) continue;
-    auto r = city.Call("GET", Fill(route, kForeignParams) + kForeignQuery, "", gb.cookie);
+    if (route.method != "GET" || (route.pattern.find("{code}") == std::string::npos &&
+                                  route.pattern.find("{id}") == std::string::npos)) continue;
+    auto r = city.Call("GET", Fill(route, ParamsFor(route, ids)) + kForeignQuery, "", gb.cookie);
     EXPECT_EQ(r.status, 200) << route.pattern << ": " << r.body;
   }
   auto r = city.Call("GET", std::string("/api/v1/grids/locate") + kForeignQuery, "", gb.cookie);

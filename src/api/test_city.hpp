@@ -14,6 +14,8 @@
 #include "api/app.hpp"
 #include <nlohmann/json.hpp>
 #include "auth/password.hpp"
+#include "model/id_number.hpp"
+#include "model/uscc.hpp"
 #include "store/store.hpp"
 
 namespace cg::api::testing {
@@ -36,6 +38,9 @@ inline model::OrgUnit Unit(std::string code, model::OrgKind kind, std::string na
   u.geometry = std::move(g);
   return u;
 }
+
+inline constexpr char kTestMasterKey[] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 struct TestCity {
   std::filesystem::path dir;
@@ -72,6 +77,11 @@ struct TestCity {
     config.web_root = (dir / "web").string();
     app = std::make_unique<App>(*store, clock, config);
     if (!app->LoadGridIndex().ok()) throw std::runtime_error("index");
+    auto keys = privacy::KeyRing::FromHex(kTestMasterKey);
+    auto dictionary = forms::Dictionary::LoadDirectory("data/elements");
+    if (!keys.ok() || !dictionary.ok()) throw std::runtime_error("keys or data/elements");
+    if (!app->EnableBaseData(std::move(keys).value(), std::move(dictionary).value()).ok())
+      throw std::runtime_error("base data");
     auto hash = auth::HashPassword("password-1");
     for (auto [u, role, scope] : {std::tuple{"alice", model::Role::kStaff, "1502"},
                                   std::tuple{"ga", model::Role::kGridWorker, "150203010008001"},
@@ -115,6 +125,38 @@ struct TestCity {
   struct Login {
     std::string cookie, csrf;
   };
+
+  // POSTs `body` to `path` as `who` and returns the new record's id (throws on failure).
+  std::int64_t CreateAs(const Login& who, const std::string& path, const nlohmann::json& body) {
+    auto r = Call("POST", path, body.dump(), who.cookie, who.csrf);
+    if (r.status != 201) throw std::runtime_error(path + ": " + std::to_string(r.status) + " " + r.body);
+    return nlohmann::json::parse(r.body)["id"].get<std::int64_t>();
+  }
+
+  // One record of every base-data family in grid B (乙网格), created by alice: plural -> id.
+  // Its secrets: the person's name 乙居民, its ID number and phone, the road 乙路.
+  std::map<std::string, std::string> SeedGridB() {
+    auto alice = LogIn("alice");
+    const std::string grid = "150203010008002";
+    std::map<std::string, std::string> ids;
+    auto put = [&](const char* plural, const nlohmann::json& body) {
+      ids[plural] = std::to_string(CreateAs(alice, std::string("/api/v1/") + plural, body));
+      return ids[plural];
+    };
+    std::string address = put("addresses", {{"grid_code", grid}, {"road", "乙路"}, {"number", "8"}});
+    put("buildings", {{"grid_code", grid}, {"name", "乙楼"}, {"floors", 6}, {"address_id", address}});
+    std::string house = put("houses", {{"grid_code", grid}, {"address_id", address}, {"kind", "dwelling"},
+                                       {"occupancy", "rented"}, {"area", "60.5"}});
+    std::string person = put("persons", {{"grid_code", grid}, {"name", "乙居民"}, {"id_number", kGridBIdNumber()},
+                                         {"phone", kGridBPhone}, {"ethnicity", "02"},
+                                         {"residence_status", "registered"}, {"house_id", house}});
+    put("households", {{"grid_code", grid}, {"head_person_id", person}, {"members", person + ":02"}});
+    put("organisations", {{"grid_code", grid}, {"name", "乙公司"}, {"kind", "enterprise"},
+                          {"uscc", model::MakeUscc('9', '1', "150203", "MA0N0XY1")}});
+    return ids;
+  }
+  static std::string kGridBIdNumber() { return model::MakeResidentId("150203", Date{1950, 3, 1}, 123); }
+  static constexpr char kGridBPhone[] = "13912345678";
   Login LogIn(const std::string& user, const std::string& password = "password-1") {
     auto r = Call("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + password + R"("})");
     Login l;

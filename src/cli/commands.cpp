@@ -14,6 +14,7 @@
 #include "auth/password.hpp"
 #include "demo/baotou.hpp"
 #include "geo/check.hpp"
+#include "privacy/key_ring.hpp"
 
 namespace cg::cli {
 namespace {
@@ -79,6 +80,19 @@ Status SeedAccounts(store::Store& store, const Clock& clock) {
   return {};
 }
 
+// The master key: CITYGRID_MASTER_KEY if set, else the key file, created (mode 0600) on first use.
+Result<privacy::KeyRing> LoadOrCreateMasterKey(const Config& config) {
+  auto env = privacy::KeyRing::FromEnv();
+  if (env.ok() || env.error().code != ErrorCode::kNotFound) return env;
+  const std::string path = config.EffectiveMasterKeyFile();
+  auto keys = privacy::KeyRing::LoadFile(path);
+  if (keys.ok() || keys.error().code != ErrorCode::kNotFound) return keys;
+  CG_RETURN_IF_ERROR(privacy::KeyRing::Generate(path));
+  spdlog::warn("created a new master key file={} (mode 0600); back it up: without it the encrypted "
+               "ID and phone numbers cannot be read", path);
+  return privacy::KeyRing::LoadFile(path);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
@@ -96,6 +110,13 @@ int Serve(const Config& config) {
   if (!store.ok()) return Fail(store.error());
   api::App app(**store, SystemClock::Instance(), config);
   if (auto s = app.LoadGridIndex(); !s.ok()) return Fail(s.error());
+  auto keys = LoadOrCreateMasterKey(config);
+  if (!keys.ok()) return Fail(keys.error());
+  auto dictionary = forms::Dictionary::LoadDirectory(config.elements_dir);
+  if (!dictionary.ok()) return Fail(dictionary.error());
+  if (auto s = app.EnableBaseData(std::move(keys).value(), std::move(dictionary).value()); !s.ok()) {
+    return Fail(s.error());
+  }
 
   // Block SIGINT/SIGTERM in every thread; the main thread waits for them below.
   sigset_t signals;
@@ -142,6 +163,7 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
       return 0;
     }
   }
+  if (auto keys = LoadOrCreateMasterKey(config); !keys.ok()) return Fail(keys.error());
   auto t0 = std::chrono::steady_clock::now();
   auto tree = demo::BuildBaotouOrgTree(source, seed);
   if (!tree.ok()) return Fail(tree.error());

@@ -51,6 +51,8 @@ const std::map<std::string, Setter>& Setters() {
            return Status(MakeError(ErrorCode::kInvalid, "config key 'log_level': expected trace|debug|info|warn|error"));
          c.log_level = v; return Status(); }},
       {"metrics_token", [](auto&, auto& v, Config& c) { c.metrics_token = v; return Status(); }},
+      {"master_key_file", [](auto&, auto& v, Config& c) { c.master_key_file = v; return Status(); }},
+      {"elements_dir", [](auto&, auto& v, Config& c) { c.elements_dir = v; return Status(); }},
   };
   return setters;
 }
@@ -65,6 +67,10 @@ Status Apply(const std::string& key, const std::string& value, Config& config) {
 
 std::string Config::EffectiveDbUrl() const {
   return db_url.empty() ? "sqlite://" + data_dir + "/citygrid.db" : db_url;
+}
+
+std::string Config::EffectiveMasterKeyFile() const {
+  return master_key_file.empty() ? data_dir + "/master.key" : master_key_file;
 }
 
 Status LoadConfigFile(const std::string& path, Config& config) {

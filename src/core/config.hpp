@@ -26,9 +26,14 @@ struct Config {
   bool cookie_secure = false;                 // set true behind TLS
   std::string log_level = "info";
   std::string metrics_token;                  // empty: /metrics only to loopback callers
+  // Master key for ID/phone encryption; empty means "<data_dir>/master.key". Never in the DB.
+  std::string master_key_file;
+  std::string elements_dir = "./data/elements";  // data-element dictionary (*.toml)
 
   // The database URL with the default applied.
   std::string EffectiveDbUrl() const;
+  // The master key file with the default applied.
+  std::string EffectiveMasterKeyFile() const;
 };
 
 // Applies `path` (TOML) over `config`. Unknown keys are an error so typos are caught.

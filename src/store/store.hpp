@@ -17,6 +17,7 @@
 #include "model/org_unit.hpp"
 #include "model/scope.hpp"
 #include "model/user.hpp"
+#include "store/base_store.hpp"
 
 namespace cg::store {
 
@@ -40,7 +41,7 @@ struct Slice {
   std::int64_t total = 0;  // rows matching before paging
 };
 
-class Store {
+class Store : public BaseDataStore {
  public:
   virtual ~Store() = default;
 

@@ -13,6 +13,7 @@
 #include "store/internal/common.hpp"
 #include "store/internal/pool.hpp"
 #include "store/internal/migrations.hpp"
+#include "store/postgres/pg_base.hpp"
 
 namespace cg::store::postgres {
 
@@ -576,6 +577,12 @@ class PgStore final : public Store {
       tx.commit();
       return {};
     });
+  }
+
+  // Base data (store/base_store.cpp), in its own file to keep this one about the org tree.
+  void RunBaseTx(bool write, const std::function<void(internal::SqlTx&)>& body) override {
+    auto lease = pool_.Acquire();
+    RunPgBaseTx(*lease, write, body);
   }
 
   Pool pool_;

@@ -13,6 +13,7 @@
 #include "store/internal/common.hpp"
 #include "store/internal/pool.hpp"
 #include "store/internal/migrations.hpp"
+#include "store/sqlite/sqlite_base.hpp"
 
 namespace cg::store::sqlite {
 
@@ -640,6 +641,23 @@ class SqliteStore final : public Store {
       if (!problems.empty()) return MakeError(ErrorCode::kInternal, "integrity check failed: " + problems);
       return {};
     });
+  }
+
+ protected:
+  // Base data (store/base_store.cpp): writes on the single writer, reads on a pooled reader.
+  void RunBaseTx(bool write, const std::function<void(internal::SqlTx&)>& body) override {
+    if (write) {
+      std::lock_guard lock(write_mu_);
+      Tx tx(writer_, "BEGIN IMMEDIATE");
+      SqliteSqlTx sql(writer_.db());
+      body(sql);
+      tx.Commit();
+    } else {
+      auto lease = readers_.Acquire();
+      Tx tx(*lease, "BEGIN");
+      SqliteSqlTx sql(lease->db());
+      body(sql);
+    }
   }
 
  private:

@@ -1,0 +1,68 @@
+#pragma once
+// The base-data service: validates records (model field rules, forms::Dictionary for person
+// attributes), encrypts ID and phone numbers, indexes them, and presents records with masked
+// values. Sits between api (HTTP/JSON) and store (SQL). Thread-safe.
+
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "forms/dictionary.hpp"
+#include "model/base_data.hpp"
+#include "privacy/blind_index.hpp"
+#include "privacy/field_cipher.hpp"
+#include "privacy/key_ring.hpp"
+#include "store/store.hpp"
+
+namespace cg::base {
+
+// A client's search: exact ID number, ID tail (4 characters), exact phone, or a name part.
+struct Search {
+  std::string grid;  // org code prefix (optional)
+  std::string q;
+  store::Page page;
+};
+
+class Service {
+ public:
+  // All references must outlive the service.
+  Service(store::Store& store, const privacy::KeyRing& keys, const forms::Dictionary& dictionary,
+          const Clock& clock);
+
+  // Creates a record from `fields` (and, for persons, `attributes`: data-element code -> value).
+  // kInvalid with every field error in `errors` (and joined in the message).
+  Result<store::BaseRecord> Create(const model::Scope& scope, model::BaseEntity entity,
+                                   model::Fields fields, model::Fields attributes,
+                                   store::WriteContext ctx, std::vector<model::FieldError>* errors);
+  // Applies `changes` (a value "" clears a field) to the record at `version`.
+  Result<store::BaseRecord> Patch(const model::Scope& scope, model::BaseEntity entity, std::int64_t id,
+                                  std::int64_t version, const model::Fields& changes,
+                                  const model::Fields& attribute_changes, store::WriteContext ctx,
+                                  std::vector<model::FieldError>* errors);
+  Result<store::Slice<store::BaseRecord>> List(const model::Scope& scope, model::BaseEntity entity,
+                                               const Search& search);
+  // The clear ID or phone number of a person, written to the audit log with `reason` first.
+  Result<std::string> Unmask(const model::Scope& scope, std::int64_t person_id, const std::string& field,
+                             const std::string& reason, std::int64_t actor_user_id);
+
+  // Fields for display: plain fields, attributes, and for persons the masked ID and phone
+  // numbers plus sex and birth date derived from the ID.
+  model::Fields Present(const store::BaseRecord& record) const;
+
+  store::Store& store() { return store_; }
+
+ private:
+  Result<std::string> Decrypt(const store::BaseRecord& r, const char* field) const;
+  std::vector<model::FieldError> Validate(const model::Scope& scope, model::BaseEntity entity,
+                                          model::Fields& fields, model::Fields& attributes);
+  Status Seal(store::BaseRecord& record, const std::string& id_number, const std::string& phone) const;
+
+  store::Store& store_;
+  const forms::Dictionary& dictionary_;
+  const Clock& clock_;
+  privacy::FieldCipher cipher_;
+  privacy::BlindIndex index_;
+  privacy::Tail4Index tail_;
+};
+
+}  // namespace cg::base

@@ -1,0 +1,544 @@
+// Base data, change log and audit log: written once against internal::SqlTx for both backends.
+#include "store/base_store.hpp"
+
+#include <sodium.h>
+
+#include <charconv>
+#include <new>
+
+#include "store/internal/common.hpp"
+#include "store/internal/sql_tx.hpp"
+#include "store/store.hpp"
+
+namespace cg::store {
+namespace {
+
+using internal::DbError;
+using internal::Fail;
+using internal::SqlParam;
+using internal::SqlRow;
+using internal::SqlTx;
+using P = SqlParam;
+
+std::string Hex(std::string_view bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  }
+  return out;
+}
+
+std::string Unhex(std::string_view hex) {
+  auto val = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  if (hex.size() % 2) Fail(ErrorCode::kInternal, "corrupt hex column");
+  std::string out(hex.size() / 2, '\0');
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    int hi = val(hex[2 * i]), lo = val(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) Fail(ErrorCode::kInternal, "corrupt hex column");
+    out[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+// Field map <-> one text column: "key=value" lines, '\' and newline escaped in values.
+std::string EncodeFields(const model::Fields& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    out += k;
+    out += '=';
+    for (char c : v) {
+      if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else out += c;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+model::Fields DecodeFields(std::string_view text) {
+  model::Fields out;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    auto eq = line.find('=');
+    if (eq == std::string_view::npos) Fail(ErrorCode::kInternal, "corrupt data column");
+    std::string value;
+    for (std::size_t i = eq + 1; i < line.size(); ++i) {
+      if (line[i] == '\\' && i + 1 < line.size()) {
+        value += line[i + 1] == 'n' ? '\n' : line[i + 1];
+        ++i;
+      } else {
+        value += line[i];
+      }
+    }
+    out.emplace(std::string(line.substr(0, eq)), std::move(value));
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+  }
+  return out;
+}
+
+std::int64_t ToInt(const std::optional<std::string>& v) {
+  std::int64_t out = 0;
+  if (v) std::from_chars(v->data(), v->data() + v->size(), out);
+  return out;
+}
+
+bool IsPerson(model::BaseEntity e) { return e == model::BaseEntity::kPerson; }
+
+std::string Table(model::BaseEntity e) { return model::BaseEntityPlural(e); }
+
+std::string SelectCols(model::BaseEntity e) {
+  std::string cols = "id, grid_code, version, data, created_at, updated_at";
+  if (IsPerson(e)) {
+    cols += ", id_number_cipher, id_number_index, id_number_tail, phone_cipher, phone_index, phone_tail";
+  }
+  return cols;
+}
+
+BaseRecord ReadRecord(model::BaseEntity e, const SqlRow& row) {
+  BaseRecord r;
+  r.entity = e;
+  r.id = ToInt(row[0]);
+  r.grid_code = row[1].value_or("");
+  r.version = ToInt(row[2]);
+  r.fields = DecodeFields(row[3].value_or(""));
+  r.created_at = ToInt(row[4]);
+  r.updated_at = ToInt(row[5]);
+  if (IsPerson(e)) {
+    if (row[6]) r.id_number = SealedValue{Unhex(*row[6]), Unhex(row[7].value_or("")), Unhex(row[8].value_or("")), {}};
+    if (row[9]) r.phone = SealedValue{Unhex(*row[9]), Unhex(row[10].value_or("")), Unhex(row[11].value_or("")), {}};
+  }
+  return r;
+}
+
+// Subtree filter on a column: "col >= ?a AND col < ?b" (upper bound omitted for the whole tree).
+std::string RangeSql(const std::string& col, int first_param, const internal::CodeRange& range,
+                     std::vector<P>& params) {
+  params.push_back(P::Text(range.lo));
+  std::string sql = col + " >= ?" + std::to_string(first_param);
+  if (!range.unbounded_hi) {
+    params.push_back(P::Text(range.hi));
+    sql += " AND " + col + " < ?" + std::to_string(first_param + 1);
+  }
+  return sql;
+}
+
+Error NotFound(model::BaseEntity e) {
+  return MakeError(ErrorCode::kNotFound, std::string(model::BaseEntityName(e)) + " not found");
+}
+
+std::optional<BaseRecord> Load(SqlTx& tx, const model::Scope& scope, model::BaseEntity e, std::int64_t id) {
+  auto rows = tx.Run("SELECT " + SelectCols(e) + " FROM " + Table(e) + " WHERE id = ?1", {P::Int(id)});
+  if (rows.empty()) return std::nullopt;
+  BaseRecord r = ReadRecord(e, rows[0]);
+  if (!scope.Contains(r.grid_code)) return std::nullopt;
+  return r;
+}
+
+void CheckGrid(SqlTx& tx, const model::Scope& scope, const std::string& grid) {
+  if (!scope.Contains(grid)) throw DbError{MakeError(ErrorCode::kNotFound, "grid not found")};
+  auto rows = tx.Run("SELECT kind FROM org_units WHERE code = ?1", {P::Text(grid)});
+  if (rows.empty() || rows[0][0].value_or("") != "grid") {
+    Fail(ErrorCode::kInvalid, "grid_code: no such grid");
+  }
+}
+
+void Log(SqlTx& tx, const BaseRecord& r, const std::string& field, const std::optional<std::string>& old_value,
+         const std::optional<std::string>& new_value, const WriteContext& ctx) {
+  tx.Run("INSERT INTO change_log(entity, entity_id, field, old_value, new_value, actor_user_id, at, source, "
+         "grid_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         {P::Text(model::BaseEntityName(r.entity)), P::Int(r.id), P::Text(field),
+          old_value ? P::Text(*old_value) : P::Null(), new_value ? P::Text(*new_value) : P::Null(),
+          P::Int(ctx.actor_user_id), P::Int(ctx.at), P::Text(ChangeSourceName(ctx.source)),
+          P::Text(r.grid_code)});
+}
+
+std::optional<std::string> Masked(const std::optional<SealedValue>& v) {
+  if (!v) return std::nullopt;
+  return v->masked;
+}
+
+// Logs the differences between `before` (nullopt: creation) and `after` (nullopt: deletion).
+void LogDiff(SqlTx& tx, const std::optional<BaseRecord>& before, const std::optional<BaseRecord>& after,
+             const WriteContext& ctx) {
+  const BaseRecord& ref = after ? *after : *before;
+  if (!after) {
+    Log(tx, ref, "*", "live", std::nullopt, ctx);
+    return;
+  }
+  model::Fields none;
+  const model::Fields& old_fields = before ? before->fields : none;
+  const model::Fields& new_fields = after->fields;
+  auto get = [](const model::Fields& f, const std::string& k) -> std::optional<std::string> {
+    auto it = f.find(k);
+    if (it == f.end()) return std::nullopt;
+    return it->second;
+  };
+  std::map<std::string, int> keys;
+  for (const auto& [k, v] : old_fields) keys[k];
+  for (const auto& [k, v] : new_fields) keys[k];
+  for (const auto& [k, unused] : keys) {
+    auto o = get(old_fields, k), n = get(new_fields, k);
+    if (o != n) Log(tx, ref, k, o, n, ctx);
+  }
+  if (IsPerson(ref.entity)) {
+    auto sealed = [&](const char* name, const std::optional<SealedValue>& o, const std::optional<SealedValue>& n) {
+      bool changed = o.has_value() != n.has_value() || (o && n && o->index != n->index);
+      if (changed) Log(tx, ref, name, o ? Masked(o) : std::nullopt, Masked(n), ctx);
+    };
+    sealed("id_number", before ? before->id_number : std::nullopt, after->id_number);
+    sealed("phone", before ? before->phone : std::nullopt, after->phone);
+  }
+}
+
+void WriteSealed(SqlTx& tx, const BaseRecord& r) {
+  if (!IsPerson(r.entity)) return;
+  if (!r.id_number) Fail(ErrorCode::kInvalid, "id_number: required");
+  auto opt = [](const std::optional<SealedValue>& v, std::string SealedValue::*m) {
+    return v ? P::Text(Hex((*v).*m)) : P::Null();
+  };
+  tx.Run("UPDATE persons SET id_number_cipher = ?2, id_number_index = ?3, id_number_tail = ?4, "
+         "phone_cipher = ?5, phone_index = ?6, phone_tail = ?7 WHERE id = ?1",
+         {P::Int(r.id), opt(r.id_number, &SealedValue::cipher), opt(r.id_number, &SealedValue::index),
+          opt(r.id_number, &SealedValue::tail), opt(r.phone, &SealedValue::cipher),
+          opt(r.phone, &SealedValue::index), opt(r.phone, &SealedValue::tail)});
+}
+
+std::string NameOf(const BaseRecord& r) {
+  auto it = r.fields.find("name");
+  return it == r.fields.end() ? std::string() : it->second;
+}
+
+Change ReadChange(const SqlRow& row) {
+  Change c;
+  c.seq = ToInt(row[0]);
+  c.entity = model::ParseBaseEntity(row[1].value_or("")).value_or(model::BaseEntity::kPerson);
+  c.entity_id = ToInt(row[2]);
+  c.field = row[3].value_or("");
+  c.old_value = row[4];
+  c.new_value = row[5];
+  c.actor_user_id = ToInt(row[6]);
+  c.at = ToInt(row[7]);
+  c.source = row[8].value_or("");
+  c.grid_code = row[9].value_or("");
+  return c;
+}
+
+const char kChangeCols[] =
+    "seq, entity, entity_id, field, old_value, new_value, actor_user_id, at, source, grid_code";
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return Hex(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
+}
+
+// The hashed content of an audit row: fields joined with an unambiguous length prefix.
+std::string AuditContent(const AuditEntry& e) {
+  std::string out;
+  auto add = [&](const std::string& v) {
+    out += std::to_string(v.size());
+    out += ':';
+    out += v;
+    out += '|';
+  };
+  add(e.prev_hash);
+  add(std::to_string(e.seq));
+  add(std::to_string(e.at));
+  add(std::to_string(e.actor_user_id));
+  add(e.action);
+  add(e.entity);
+  add(std::to_string(e.entity_id));
+  add(e.field);
+  add(e.reason);
+  return out;
+}
+
+const char kAuditCols[] = "seq, at, actor_user_id, action, entity, entity_id, field, reason, prev_hash, hash";
+
+AuditEntry ReadAudit(const SqlRow& row) {
+  AuditEntry e;
+  e.seq = ToInt(row[0]);
+  e.at = ToInt(row[1]);
+  e.actor_user_id = ToInt(row[2]);
+  e.action = row[3].value_or("");
+  e.entity = row[4].value_or("");
+  e.entity_id = ToInt(row[5]);
+  e.field = row[6].value_or("");
+  e.reason = row[7].value_or("");
+  e.prev_hash = row[8].value_or("");
+  e.hash = row[9].value_or("");
+  return e;
+}
+
+template <class F>
+auto Guard(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const DbError& e) {
+    return e.error;
+  } catch (const std::bad_alloc&) {
+    return MakeError(ErrorCode::kInternal, "out of memory");
+  }
+}
+
+}  // namespace
+
+const char* ChangeSourceName(ChangeSource source) {
+  switch (source) {
+    case ChangeSource::kFieldApp: return "field_app";
+    case ChangeSource::kImport: return "import";
+    case ChangeSource::kApi: return "api";
+    case ChangeSource::kSeed: return "seed";
+  }
+  return "api";
+}
+
+namespace internal {
+std::string ToDollarParams(const std::string& sql) {
+  std::string out = sql;
+  for (char& c : out)
+    if (c == '?') c = '$';
+  return out;
+}
+}  // namespace internal
+
+Result<BaseRecord> BaseDataStore::CreateRecord(const model::Scope& scope, BaseRecord record,
+                                               const WriteContext& ctx, const Sealer& seal) {
+  if (IsPerson(record.entity) && !record.id_number) {
+    return MakeError(ErrorCode::kInvalid, "id_number: required");
+  }
+  return Guard([&]() -> Result<BaseRecord> {
+    RunBaseTx(true, [&](SqlTx& tx) {
+      CheckGrid(tx, scope, record.grid_code);
+      record.version = 1;
+      record.created_at = record.updated_at = ctx.at;
+      std::string sql = "INSERT INTO " + Table(record.entity) +
+                        "(grid_code, version, name, data, created_at, updated_at";
+      std::vector<P> params = {P::Text(record.grid_code), P::Int(1), P::Text(NameOf(record)),
+                               P::Text(EncodeFields(record.fields)), P::Int(ctx.at), P::Int(ctx.at)};
+      if (IsPerson(record.entity)) {
+        // The index goes in first so a duplicate fails before anything is encrypted.
+        sql += ", id_number_cipher, id_number_index, id_number_tail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', ?7, ?8)";
+        params.push_back(P::Text(Hex(record.id_number->index)));
+        params.push_back(P::Text(Hex(record.id_number->tail)));
+      } else {
+        sql += ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+      }
+      sql += " RETURNING id";
+      std::vector<SqlRow> rows;
+      try {
+        rows = tx.Run(sql, params);
+      } catch (const DbError& e) {
+        if (e.error.code == ErrorCode::kConflict) Fail(ErrorCode::kConflict, "id_number: a person with this ID number exists");
+        throw;
+      }
+      record.id = ToInt(rows.at(0)[0]);
+      if (seal) {
+        if (auto s = seal(record); !s.ok()) throw DbError{s.error()};
+      }
+      try {
+        WriteSealed(tx, record);
+      } catch (const DbError& e) {
+        if (e.error.code == ErrorCode::kConflict) Fail(ErrorCode::kConflict, "id_number: a person with this ID number exists");
+        throw;
+      }
+      LogDiff(tx, std::nullopt, record, ctx);
+    });
+    return record;
+  });
+}
+
+Result<BaseRecord> BaseDataStore::GetRecord(const model::Scope& scope, model::BaseEntity entity,
+                                            std::int64_t id) {
+  return Guard([&]() -> Result<BaseRecord> {
+    std::optional<BaseRecord> out;
+    RunBaseTx(false, [&](SqlTx& tx) { out = Load(tx, scope, entity, id); });
+    if (!out) return NotFound(entity);
+    return *out;
+  });
+}
+
+Result<BaseRecord> BaseDataStore::UpdateRecord(const model::Scope& scope, const BaseRecord& record,
+                                               const WriteContext& ctx) {
+  if (IsPerson(record.entity) && !record.id_number) {
+    return MakeError(ErrorCode::kInvalid, "id_number: required");
+  }
+  return Guard([&]() -> Result<BaseRecord> {
+    BaseRecord after = record;
+    RunBaseTx(true, [&](SqlTx& tx) {
+      auto before = Load(tx, scope, record.entity, record.id);
+      if (!before) throw DbError{NotFound(record.entity)};
+      if (before->version != record.version) {
+        Fail(ErrorCode::kConflict, "version " + std::to_string(record.version) +
+                                       " is stale; the record is at version " + std::to_string(before->version));
+      }
+      if (after.grid_code != before->grid_code) CheckGrid(tx, scope, after.grid_code);
+      after.version = before->version + 1;
+      after.created_at = before->created_at;
+      after.updated_at = ctx.at;
+      tx.Run("UPDATE " + Table(record.entity) +
+                 " SET grid_code = ?2, version = ?3, name = ?4, data = ?5, updated_at = ?6 WHERE id = ?1",
+             {P::Int(after.id), P::Text(after.grid_code), P::Int(after.version), P::Text(NameOf(after)),
+              P::Text(EncodeFields(after.fields)), P::Int(ctx.at)});
+      try {
+        WriteSealed(tx, after);
+      } catch (const DbError& e) {
+        if (e.error.code == ErrorCode::kConflict) Fail(ErrorCode::kConflict, "id_number: a person with this ID number exists");
+        throw;
+      }
+      LogDiff(tx, before, after, ctx);
+    });
+    return after;
+  });
+}
+
+Status BaseDataStore::DeleteRecord(const model::Scope& scope, model::BaseEntity entity, std::int64_t id,
+                                   std::int64_t version, const WriteContext& ctx) {
+  return Guard([&]() -> Status {
+    RunBaseTx(true, [&](SqlTx& tx) {
+      auto before = Load(tx, scope, entity, id);
+      if (!before) throw DbError{NotFound(entity)};
+      if (before->version != version) Fail(ErrorCode::kConflict, "version is stale");
+      tx.Run("DELETE FROM " + Table(entity) + " WHERE id = ?1", {P::Int(id)});
+      LogDiff(tx, before, std::nullopt, ctx);
+    });
+    return {};
+  });
+}
+
+Result<Slice<BaseRecord>> BaseDataStore::ListRecords(const model::Scope& scope, const RecordQuery& query,
+                                                     Page page) {
+  CG_RETURN_IF_ERROR(internal::ValidatePage(page));
+  std::string prefix = query.grid_prefix.empty() ? scope.root_code() : query.grid_prefix;
+  if (!scope.Contains(prefix)) return MakeError(ErrorCode::kNotFound, "grid not found");
+  return Guard([&]() -> Result<Slice<BaseRecord>> {
+    Slice<BaseRecord> out;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      std::vector<P> params;
+      std::string where = " WHERE " + RangeSql("grid_code", 1, internal::RangeOf(prefix), params);
+      auto add = [&](const std::string& cond, P p) {
+        params.push_back(std::move(p));
+        std::string n = "?" + std::to_string(params.size());
+        std::string c = cond;
+        c.replace(c.find('#'), 1, n);
+        where += " AND " + c;
+      };
+      if (!query.name_contains.empty()) {
+        add(tx.postgres() ? "strpos(name, #) > 0" : "instr(name, #) > 0", P::Text(query.name_contains));
+      }
+      if (IsPerson(query.entity)) {
+        if (!query.id_number_index.empty()) add("id_number_index = #", P::Text(Hex(query.id_number_index)));
+        if (!query.id_number_tail.empty()) add("id_number_tail = #", P::Text(Hex(query.id_number_tail)));
+        if (!query.phone_index.empty()) add("phone_index = #", P::Text(Hex(query.phone_index)));
+      }
+      const std::string from = " FROM " + Table(query.entity) + where;
+      out.total = ToInt(tx.Run("SELECT count(*)" + from, params).at(0)[0]);
+      std::size_t n = params.size();
+      params.push_back(P::Int(page.limit));
+      params.push_back(P::Int(page.offset));
+      auto rows = tx.Run("SELECT " + SelectCols(query.entity) + from + " ORDER BY id LIMIT ?" +
+                             std::to_string(n + 1) + " OFFSET ?" + std::to_string(n + 2),
+                         params);
+      for (const auto& row : rows) out.items.push_back(ReadRecord(query.entity, row));
+    });
+    return out;
+  });
+}
+
+Result<std::vector<Change>> BaseDataStore::History(const model::Scope& scope, model::BaseEntity entity,
+                                                   std::int64_t id) {
+  return Guard([&]() -> Result<std::vector<Change>> {
+    std::vector<Change> out;
+    bool found = false;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      found = Load(tx, scope, entity, id).has_value();
+      if (!found) return;
+      auto rows = tx.Run(std::string("SELECT ") + kChangeCols +
+                             " FROM change_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq",
+                         {P::Text(model::BaseEntityName(entity)), P::Int(id)});
+      for (const auto& row : rows) out.push_back(ReadChange(row));
+    });
+    if (!found) return NotFound(entity);
+    return out;
+  });
+}
+
+Result<std::vector<Change>> BaseDataStore::ChangesSince(const model::Scope& scope, std::int64_t since_seq,
+                                                        std::int64_t limit) {
+  if (limit < 0 || since_seq < 0) return MakeError(ErrorCode::kInvalid, "since and limit must be >= 0");
+  return Guard([&]() -> Result<std::vector<Change>> {
+    std::vector<Change> out;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      std::vector<P> params = {P::Int(since_seq)};
+      std::string where = "seq > ?1 AND " + RangeSql("grid_code", 2, internal::RangeOf(scope.root_code()), params);
+      params.push_back(P::Int(limit));
+      auto rows = tx.Run(std::string("SELECT ") + kChangeCols + " FROM change_log WHERE " + where +
+                             " ORDER BY seq LIMIT ?" + std::to_string(params.size()),
+                         params);
+      for (const auto& row : rows) out.push_back(ReadChange(row));
+    });
+    return out;
+  });
+}
+
+Result<AuditEntry> BaseDataStore::AppendAudit(const AuditEntry& entry) {
+  return Guard([&]() -> Result<AuditEntry> {
+    AuditEntry e = entry;
+    RunBaseTx(true, [&](SqlTx& tx) {
+      auto last = tx.Run("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", {});
+      e.prev_hash = last.empty() ? std::string(64, '0') : last[0][1].value_or("");
+      e.seq = last.empty() ? 1 : ToInt(last[0][0]) + 1;
+      e.hash = Sha256Hex(AuditContent(e));
+      tx.Run(std::string("INSERT INTO audit_log(") + kAuditCols +
+                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             {P::Int(e.seq), P::Int(e.at), P::Int(e.actor_user_id), P::Text(e.action), P::Text(e.entity),
+              P::Int(e.entity_id), P::Text(e.field), P::Text(e.reason), P::Text(e.prev_hash), P::Text(e.hash)});
+    });
+    return e;
+  });
+}
+
+Status BaseDataStore::VerifyAuditChain() {
+  return Guard([&]() -> Status {
+    Status result;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      auto rows = tx.Run(std::string("SELECT ") + kAuditCols + " FROM audit_log ORDER BY seq", {});
+      std::string prev(64, '0');
+      std::int64_t expect_seq = 1;
+      for (const auto& row : rows) {
+        AuditEntry e = ReadAudit(row);
+        if (e.seq != expect_seq || e.prev_hash != prev || Sha256Hex(AuditContent(e)) != e.hash) {
+          result = MakeError(ErrorCode::kInternal,
+                             "audit log chain broken at seq " + std::to_string(e.seq));
+          return;
+        }
+        prev = e.hash;
+        ++expect_seq;
+      }
+    });
+    return result;
+  });
+}
+
+Result<std::vector<AuditEntry>> BaseDataStore::ListAudit(std::int64_t since_seq, std::int64_t limit) {
+  return Guard([&]() -> Result<std::vector<AuditEntry>> {
+    std::vector<AuditEntry> out;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      auto rows = tx.Run(std::string("SELECT ") + kAuditCols + " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                         {P::Int(since_seq), P::Int(limit)});
+      for (const auto& row : rows) out.push_back(ReadAudit(row));
+    });
+    return out;
+  });
+}
+
+}  // namespace cg::store

@@ -1,0 +1,150 @@
+#pragma once
+// Base data (一标三实) persistence with its change log and the unmasking audit log. Every
+// write appends change-log rows in the same transaction as the row itself; every read takes a
+// model::Scope and answers kNotFound outside it. The store never sees a plaintext ID or phone
+// number: persons carry them as FieldCipher ciphertext plus blind and tail indexes, and the
+// change log records their masked form. See docs/base-data.md.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "model/base_data.hpp"
+#include "model/scope.hpp"
+
+namespace cg::store {
+
+namespace internal {
+class SqlTx;
+}
+
+struct Page;
+template <class T>
+struct Slice;
+
+enum class ChangeSource { kFieldApp, kImport, kApi, kSeed };
+const char* ChangeSourceName(ChangeSource source);  // "field_app", "import", "api", "seed"
+
+// Who writes, how and when: recorded in every change-log row.
+struct WriteContext {
+  std::int64_t actor_user_id = 0;  // 0 for system writes (seeding)
+  ChangeSource source = ChangeSource::kApi;
+  Timestamp at = 0;
+};
+
+// An encrypted personal value (ID or phone number). Binary strings.
+struct SealedValue {
+  std::string cipher;  // privacy::FieldCipher output, bound to "person.<field>:<row id>"
+  std::string index;   // privacy::BlindIndex of the normalised value
+  std::string tail;    // privacy::Tail4Index of the normalised value
+  std::string masked;  // model::Mask*: what the change log records
+};
+
+// One base-data row. `fields` holds the entity's plain fields and, keyed by data-element code
+// (e.g. "person.elderly_living_alone"), its attributes; never ID or phone numbers.
+struct BaseRecord {
+  model::BaseEntity entity = model::BaseEntity::kPerson;
+  std::int64_t id = 0;
+  std::int64_t version = 0;  // 1 after creation, +1 per update
+  std::string grid_code;
+  model::Fields fields;
+  std::optional<SealedValue> id_number;  // persons only
+  std::optional<SealedValue> phone;      // persons only
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+// One change-log row. Personal values (ID and phone numbers) appear masked.
+struct Change {
+  std::int64_t seq = 0;
+  model::BaseEntity entity = model::BaseEntity::kPerson;
+  std::int64_t entity_id = 0;
+  std::string field;  // a field name, a data-element code, or "*" for the record's deletion
+  std::optional<std::string> old_value;
+  std::optional<std::string> new_value;
+  std::int64_t actor_user_id = 0;
+  Timestamp at = 0;
+  std::string source;
+  std::string grid_code;
+};
+
+// Filters of ListRecords; all optional, combined with AND, always inside the scope.
+struct RecordQuery {
+  model::BaseEntity entity = model::BaseEntity::kPerson;
+  std::string grid_prefix;         // org code prefix; must lie inside the scope
+  std::string name_contains;       // substring of the "name" field (persons, buildings, orgs)
+  std::string id_number_index;     // persons: exact ID number via its blind index
+  std::string id_number_tail;      // persons: Tail4Index of the ID number
+  std::string phone_index;         // persons: exact phone via its blind index
+};
+
+// One unmasking (or other audited access). `prev_hash` and `hash` (hex SHA-256) are set by
+// the store: hash = SHA-256(prev_hash | seq | at | actor | action | entity | id | field | reason).
+struct AuditEntry {
+  std::int64_t seq = 0;
+  Timestamp at = 0;
+  std::int64_t actor_user_id = 0;
+  std::string action;  // "unmask"
+  std::string entity;
+  std::int64_t entity_id = 0;
+  std::string field;
+  std::string reason;
+  std::string prev_hash;
+  std::string hash;
+};
+
+// Called inside the creating transaction once the row id is known, to encrypt the personal
+// values bound to that id (fills SealedValue::cipher). May fail; the write is then undone.
+using Sealer = std::function<Status(BaseRecord& record)>;
+
+class BaseDataStore {
+ public:
+  virtual ~BaseDataStore() = default;
+
+  // Inserts `record` (id and version are assigned) and logs every non-empty field as "" -> new.
+  // kNotFound if its grid is outside `scope`, kInvalid if the grid does not exist,
+  // kConflict if a person with the same ID number (blind index) exists.
+  virtual Result<BaseRecord> CreateRecord(const model::Scope& scope, BaseRecord record,
+                                          const WriteContext& ctx, const Sealer& seal);
+  // kNotFound if absent or outside `scope`.
+  virtual Result<BaseRecord> GetRecord(const model::Scope& scope, model::BaseEntity entity,
+                                       std::int64_t id);
+  // Replaces the row's grid, fields and sealed values with `record`'s if `record.version` is
+  // the stored version (else kConflict), logs each changed field old -> new, bumps the version.
+  // kNotFound if the row or the new grid is outside `scope`.
+  virtual Result<BaseRecord> UpdateRecord(const model::Scope& scope, const BaseRecord& record,
+                                          const WriteContext& ctx);
+  // Deletes the row if `version` matches (else kConflict) and logs "*" "live" -> null.
+  virtual Status DeleteRecord(const model::Scope& scope, model::BaseEntity entity,
+                              std::int64_t id, std::int64_t version, const WriteContext& ctx);
+  // Records matching `query` inside `scope`, ordered by id. kNotFound if the grid prefix is
+  // outside the scope.
+  virtual Result<Slice<BaseRecord>> ListRecords(const model::Scope& scope, const RecordQuery& query,
+                                                Page page);
+  // The change-log rows of one record, oldest first; kNotFound if the record is absent or
+  // outside `scope` now.
+  virtual Result<std::vector<Change>> History(const model::Scope& scope, model::BaseEntity entity,
+                                              std::int64_t id);
+  // Change-log rows after `since_seq` whose grid lies in `scope`, by seq, at most `limit`.
+  virtual Result<std::vector<Change>> ChangesSince(const model::Scope& scope, std::int64_t since_seq,
+                                                   std::int64_t limit);
+
+  // Appends to the append-only, hash-chained audit log; returns the entry with seq and hashes.
+  virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry);
+  // Recomputes the chain; kInternal naming the first row that does not match.
+  virtual Status VerifyAuditChain();
+  // Audit entries after `since_seq`, at most `limit` (system use: reviews, tests).
+  virtual Result<std::vector<AuditEntry>> ListAudit(std::int64_t since_seq, std::int64_t limit);
+
+ protected:
+  // Backend hook: runs `body` in one transaction and commits when it returns (write: serialised
+  // with every other base-data write, so change-log seq order is commit order). Throws
+  // internal::DbError, which the methods above turn into returned errors.
+  virtual void RunBaseTx(bool write, const std::function<void(internal::SqlTx&)>& body) = 0;
+};
+
+}  // namespace cg::store
