@@ -23,7 +23,7 @@ json PersonBody(const std::string& id_number, const std::string& phone = "138123
 
 std::set<std::string> ErrorFields(const Response& r) {
   std::set<std::string> out;
-  auto j = Body(r);
+  const json j = Body(r);
   for (const auto& f : j["error"]["fields"]) out.insert(f["field"].get<std::string>());
   return out;
 }
@@ -107,7 +107,8 @@ TEST(BaseApi, PatchHistoryAndStaleVersion) {
   auto h = city.Call("GET", path + "/history", "", ga.cookie);
   ASSERT_EQ(h.status, 200);
   bool saw_name = false, saw_phone = false;
-  for (const auto& c : Body(h)["items"]) {
+  const json history = Body(h);
+  for (const auto& c : history["items"]) {
     if (c["field"] == "name" && c["old_value"] == "王小明") {
       EXPECT_EQ(c["new_value"], "王晓明");
       saw_name = true;

@@ -29,8 +29,8 @@ const std::vector<std::string> kSecrets = {"乙网格", "150203010008002", "乙�
 // {id} of a base-data route: the record of its family (the path segment after /api/v1/) in grid B.
 std::map<std::string, std::string> ParamsFor(const Route& route, const std::map<std::string, std::string>& ids) {
   std::map<std::string, std::string> params = kForeignParams;
-  if (route.segments.size() > 3) {
-    auto it = ids.find(route.segments[3]);
+  if (route.segments.size() > 2) {
+    auto it = ids.find(route.segments[2]);
     if (it != ids.end()) params["id"] = it->second;
   }
   return params;

@@ -377,6 +377,14 @@ Result<BaseRecord> BaseDataStore::UpdateRecord(const model::Scope& scope, const 
     RunBaseTx(true, [&](SqlTx& tx) {
       auto before = Load(tx, scope, record.entity, record.id);
       if (!before) throw DbError{NotFound(record.entity)};
+      // The store never sees clear numbers: the previous masks come from the change log.
+      for (auto [name, sealed] : {std::pair{"id_number", &before->id_number}, std::pair{"phone", &before->phone}}) {
+        if (!*sealed) continue;
+        auto last = tx.Run("SELECT new_value FROM change_log WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 "
+                           "ORDER BY seq DESC LIMIT 1",
+                           {P::Text(model::BaseEntityName(record.entity)), P::Int(record.id), P::Text(name)});
+        if (!last.empty()) (*sealed)->masked = last[0][0].value_or("");
+      }
       if (before->version != record.version) {
         Fail(ErrorCode::kConflict, "version " + std::to_string(record.version) +
                                        " is stale; the record is at version " + std::to_string(before->version));
