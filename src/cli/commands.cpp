@@ -113,9 +113,16 @@ int Serve(const Config& config) {
   auto keys = LoadOrCreateMasterKey(config);
   if (!keys.ok()) return Fail(keys.error());
   auto dictionary = forms::Dictionary::LoadDirectory(config.elements_dir);
-  if (!dictionary.ok()) return Fail(dictionary.error());
-  if (auto s = app.EnableBaseData(std::move(keys).value(), std::move(dictionary).value()); !s.ok()) {
-    return Fail(s.error());
+  if (dictionary.ok()) {
+    if (auto s = app.EnableBaseData(std::move(keys).value(), std::move(dictionary).value()); !s.ok()) {
+      return Fail(s.error());
+    }
+  } else if (dictionary.error().code == ErrorCode::kNotFound) {
+    // Not fatal: the org tree and accounts still work; base-data routes answer 503.
+    spdlog::warn("no data-element dictionary at elements_dir={}; base-data routes are disabled",
+                 config.elements_dir);
+  } else {
+    return Fail(dictionary.error());
   }
 
   // Block SIGINT/SIGTERM in every thread; the main thread waits for them below.

@@ -7,6 +7,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CITYGRID=$1
 . "$ROOT/tests/lib.sh"
 DIR=$(mktemp -d)
+export CITYGRID_ELEMENTS_DIR="$ROOT/data/elements"
 trap 'stop_server; rm -rf "$DIR"' EXIT
 
 for cmd in "" serve migrate seed user "user add" check "check grids"; do
@@ -15,6 +16,7 @@ done
 
 out=$("$CITYGRID" seed --scale demo --data-dir "$DIR" --source "$ROOT/data/baotou")
 echo "$out" | grep -q "9975 grids" || fail "seed: $out"
+[ "$(stat -c %a "$DIR/master.key")" = 600 ] || fail "seed did not create master.key with mode 600"
 out=$("$CITYGRID" seed --scale demo --if-empty --data-dir "$DIR")
 echo "$out" | grep -q "already seeded" || fail "seed --if-empty: $out"
 
@@ -47,6 +49,19 @@ curl -sf "$BASE_URL/healthz" | grep -q '"status":"ok"' || fail "healthz"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
   -d '{"username":"wang.li","password":"s3cret-pass"}' "$BASE_URL/api/v1/session")
 [ "$code" = 200 ] || fail "login as the new user: $code"
+# Base data end to end: a person created over HTTP comes back masked, and neither the ID nor
+# the phone number is anywhere in the database files.
+jar="$DIR/cookies"
+csrf=$(curl -s -c "$jar" -H 'content-type: application/json' \
+  -d '{"username":"wang.li","password":"s3cret-pass"}' "$BASE_URL/api/v1/session" \
+  | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+person_id=150203198001011238
+out=$(curl -s -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' \
+  -d '{"grid_code":"150203010008001","name":"测试居民","id_number":"'$person_id'","phone":"13912345678","ethnicity":"02","residence_status":"registered"}' \
+  "$BASE_URL/api/v1/persons")
+echo "$out" | grep -q '"id_number":"150203\*\*\*\*\*\*\*\*'"${person_id:14}"'"' || fail "create person: $out"
+echo "$out" | grep -q '"phone":"139\*\*\*\*5678"' || fail "phone not masked: $out"
+if cat "$DIR"/citygrid.db* | grep -a -q -e "$person_id" -e 13912345678; then fail "plaintext ID or phone in the database files"; fi
 # A 2 MB body is answered 413 over a real connection (curl reports the status, not a reset).
 code=$(head -c 2097152 /dev/zero | tr '\0' 'a' | curl -s -o /dev/null -w '%{http_code}' \
   -H 'content-type: application/json' --data-binary @- "$BASE_URL/api/v1/session")
