@@ -17,6 +17,7 @@ done
 out=$("$CITYGRID" seed --scale demo --data-dir "$DIR" --source "$ROOT/data/baotou")
 echo "$out" | grep -q "9975 grids" || fail "seed: $out"
 [ "$(stat -c %a "$DIR/master.key")" = 600 ] || fail "seed did not create master.key with mode 600"
+echo "$out" | grep -q "population: 3000 people" || fail "seed population: $out"
 out=$("$CITYGRID" seed --scale demo --if-empty --data-dir "$DIR")
 echo "$out" | grep -q "already seeded" || fail "seed --if-empty: $out"
 
