@@ -21,6 +21,8 @@
 
 namespace cg::store {
 
+class CaseStore;  // store/case_store.hpp
+
 struct Session {
   std::string token_hash;  // hex SHA-256 of the cookie token; the token itself is never stored
   std::int64_t user_id = 0;
@@ -108,6 +110,10 @@ class Store : public BaseDataStore {
   // Removes sessions idle since before `idle_cutoff` or created before `absolute_cutoff`.
   virtual Result<std::int64_t> DeleteExpiredSessions(Timestamp idle_cutoff,
                                                      Timestamp absolute_cutoff) = 0;
+
+  // --- Cases (store/case_store.hpp) ----------------------------------------------------------
+  // The case store on the same database; lives as long as this Store.
+  virtual CaseStore& Cases() = 0;
 
   // --- Operations ---------------------------------------------------------------------------
   // kInternal with the database's own words if its integrity check fails (SQLite:

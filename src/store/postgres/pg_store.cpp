@@ -14,6 +14,8 @@
 #include "store/internal/pool.hpp"
 #include "store/internal/migrations.hpp"
 #include "store/postgres/pg_base.hpp"
+#include "store/postgres/pg_cases.hpp"
+#include "store/postgres/pg_guard.hpp"
 
 namespace cg::store::postgres {
 
@@ -127,32 +129,6 @@ std::vector<Statement> Statements() {
 // Connections, opened on demand up to kMaxConnections; a broken one is dropped on release.
 using Pool = internal::ConnectionPool<pqxx::connection>;
 
-// Maps libpqxx exceptions to errors; class 23 (integrity) by SQLSTATE.
-template <class F>
-auto Guard(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const DbError& e) {
-    return e.error;
-  } catch (const pqxx::broken_connection& e) {
-    return MakeError(ErrorCode::kUnavailable, std::string("PostgreSQL unreachable: ") + e.what());
-  } catch (const pqxx::in_doubt_error& e) {
-    return MakeError(ErrorCode::kUnavailable, std::string("PostgreSQL commit in doubt: ") + e.what());
-  } catch (const pqxx::sql_error& e) {
-    const std::string& state = e.sqlstate();
-    ErrorCode code = ErrorCode::kInternal;
-    if (state == "23505") code = ErrorCode::kConflict;
-    else if (state.starts_with("23") || state.starts_with("22")) code = ErrorCode::kInvalid;
-    else if (state == "40001" || state == "40P01") code = ErrorCode::kConflict;
-    else if (state.starts_with("08") || state.starts_with("57")) code = ErrorCode::kUnavailable;
-    return MakeError(code, std::string("PostgreSQL: ") + e.what());
-  } catch (const pqxx::failure& e) {
-    return MakeError(ErrorCode::kUnavailable, std::string("PostgreSQL: ") + e.what());
-  } catch (const std::bad_alloc&) {
-    return MakeError(ErrorCode::kInternal, "out of memory");
-  }
-}
-
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -255,7 +231,10 @@ class PgStore final : public Store {
               for (const auto& st : statements) conn->prepare(st.name, st.sql);
               return conn;
             },
-            [](pqxx::connection& c) { return c.is_open(); }) {}
+            [](pqxx::connection& c) { return c.is_open(); }),
+        cases_(OpenPgCaseStore(url)) {}
+
+  CaseStore& Cases() override { return *cases_; }
 
   // Opens one connection now so an unreachable server is reported by Open().
   void Connect() { auto lease = pool_.Acquire(); }
@@ -586,6 +565,7 @@ class PgStore final : public Store {
   }
 
   Pool pool_;
+  std::unique_ptr<CaseStore> cases_;
 };
 
 }  // namespace

@@ -1,0 +1,347 @@
+// The CaseStore contract, run against both backends like store_contract_test.cpp: SQLite on a
+// temporary file and PostgreSQL at $CITYGRID_TEST_PG_URL in a fresh schema.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <pqxx/pqxx>
+#include <random>
+#include <thread>
+
+#include "store/case_store.hpp"
+#include "store/store.hpp"
+
+namespace cg::store {
+namespace {
+
+using model::Scope;
+
+std::string Hex(int n) {
+  static std::mt19937_64 rng(std::random_device{}());
+  std::string s;
+  for (int i = 0; i < n; ++i) s += "0123456789abcdef"[rng() % 16];
+  return s;
+}
+
+constexpr Timestamp kT0 = 1'780'000'000'000;
+
+#define ASSERT_OK(expr)                                          \
+  do {                                                           \
+    auto&& r_ = (expr);                                          \
+    ASSERT_TRUE(r_.ok()) << #expr << ": " << r_.error().message; \
+  } while (0)
+
+class CasesContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      dir_ = std::filesystem::temp_directory_path() / ("citygrid-cases-" + Hex(12));
+      std::filesystem::create_directories(dir_);
+      url_ = "sqlite://" + (dir_ / "test.db").string();
+    } else {
+      const char* pg = std::getenv("CITYGRID_TEST_PG_URL");
+      if (pg == nullptr || *pg == '\0') {
+        const char* skip = std::getenv("CITYGRID_TEST_SKIP_PG");
+        if (skip != nullptr && std::string(skip) == "1") GTEST_SKIP() << "CITYGRID_TEST_SKIP_PG=1";
+        FAIL() << "CITYGRID_TEST_PG_URL is not set (scripts/start-pg.sh), or set CITYGRID_TEST_SKIP_PG=1";
+      }
+      pg_url_ = pg;
+      schema_ = "cg_cases_" + Hex(12);
+      pqxx::connection c(pg_url_);
+      pqxx::work w(c);
+      w.exec("CREATE SCHEMA " + w.quote_name(schema_));
+      w.commit();
+      url_ = pg_url_ + (pg_url_.find('?') == std::string::npos ? "?" : "&") +
+             "options=-csearch_path%3D" + schema_;
+    }
+    Reopen();
+    ASSERT_OK(store_->Migrate());
+  }
+
+  void Reopen() {
+    store_.reset();
+    auto opened = Store::Open(url_);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(opened).value();
+  }
+
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    if (!schema_.empty()) {
+      pqxx::connection c(pg_url_);
+      pqxx::work w(c);
+      w.exec("DROP SCHEMA " + w.quote_name(schema_) + " CASCADE");
+      w.commit();
+    }
+  }
+
+  CaseStore& cases() { return store_->Cases(); }
+
+  // A case in `grid` handled by `unit`, at (lon, lat), due `due_ms` after kT0.
+  static NewCase Make(const std::string& grid, const std::string& unit, double lon, double lat,
+                      Timestamp due_ms = 3600'000, std::string key = "") {
+    NewCase n;
+    CaseRecord& r = n.record;
+    r.c.type = "snap_report";
+    r.c.category = "garbage";
+    r.c.state = "reported";
+    r.c.grid_code = grid;
+    r.c.handling_unit_code = unit;
+    r.c.reporter_user_id = 7;
+    r.c.opened_at = r.c.state_entered_at = kT0;
+    r.c.due_at = kT0 + due_ms;
+    r.c.warn_at = kT0 + due_ms * 8 / 10;
+    r.c.fields = {{"description", "<script>alert(1)</script> 垃圾'; DROP TABLE cases;--"},
+                  {"location", "109.8,40.6"}};
+    r.c.timeline.push_back({kT0, 7, "resident", "create", "", "reported", unit, "", false});
+    r.lon = lon;
+    r.lat = lat;
+    r.description = r.c.fields["description"];
+    r.public_id = "P" + Hex(10);
+    r.public_token_hash = Hex(64);
+    r.idempotency_key = std::move(key);
+    cases::Notification note;
+    note.recipient = cases::RecipientKind::kHandlingUnit;
+    note.org_code = unit;
+    note.event = "create";
+    n.notifications.push_back(note);
+    return n;
+  }
+
+  std::filesystem::path dir_;
+  std::string pg_url_, schema_, url_;
+  std::unique_ptr<Store> store_;
+};
+
+const CaseViewer kCity{Scope::Subtree("1502"), 1};
+const CaseViewer kGridA{Scope::Subtree("150203010008001"), 2};
+const CaseViewer kGridB{Scope::Subtree("150203010008002"), 3};
+
+TEST_P(CasesContract, CreateGetRoundTripWithTimelineAndFields) {
+  auto created = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6), kT0);
+  ASSERT_OK(created);
+  EXPECT_FALSE(created->replayed);
+  const CaseRecord& r = created->record;
+  EXPECT_FALSE(r.c.id.empty());
+  EXPECT_EQ(r.version, 1);
+  auto got = cases().GetCase(kCity, r.c.id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->c.fields.at("description"), "<script>alert(1)</script> 垃圾'; DROP TABLE cases;--");
+  EXPECT_EQ(got->description, got->c.fields.at("description"));
+  ASSERT_EQ(got->c.timeline.size(), 1u);
+  EXPECT_EQ(got->c.timeline[0].event, "create");
+  EXPECT_EQ(got->c.reporter_user_id, 7);
+  EXPECT_FALSE(got->c.assignee_user_id.has_value());
+  EXPECT_DOUBLE_EQ(got->lon, 109.8);
+  EXPECT_EQ(got->c.due_at, kT0 + 3600'000);
+  auto pub = cases().GetCaseByPublicId(r.public_id);
+  ASSERT_OK(pub);
+  EXPECT_EQ(pub->c.id, r.c.id);
+  EXPECT_EQ(cases().GetCaseByPublicId("nope").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(CasesContract, ScopeCoversHandlingUnitOrGridOrReporter) {
+  auto a = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6), kT0);
+  ASSERT_OK(a);
+  const std::string id = a->record.c.id;
+  EXPECT_TRUE(cases().GetCase(kGridA, id).ok());                                           // grid
+  EXPECT_TRUE(cases().GetCase({Scope::Subtree("150203010008"), 9}, id).ok());               // unit
+  EXPECT_EQ(cases().GetCase(kGridB, id).error().code, ErrorCode::kNotFound);               // neither
+  EXPECT_TRUE(cases().GetCase({Scope::Subtree("150203010008002"), 7}, id).ok());            // reporter
+  EXPECT_EQ(cases().GetCase(kGridB, "1 OR 1=1").error().code, ErrorCode::kNotFound);
+  auto list = cases().ListCases(kGridB, {}, {});
+  ASSERT_OK(list);
+  EXPECT_EQ(list->total, 0);
+  list = cases().ListCases(kGridA, {}, {});
+  ASSERT_OK(list);
+  EXPECT_EQ(list->total, 1);
+}
+
+TEST_P(CasesContract, IdempotencyKeyReturnsTheFirstCase) {
+  auto first = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6, 3600'000, "k-1"), kT0);
+  ASSERT_OK(first);
+  auto again = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6, 3600'000, "k-1"), kT0);
+  ASSERT_OK(again);
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->record.c.id, first->record.c.id);
+  EXPECT_EQ(cases().ListCases(kCity, {}, {})->total, 1);
+}
+
+TEST_P(CasesContract, SaveWithExpectedVersionAndConflict) {
+  auto created = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6), kT0);
+  ASSERT_OK(created);
+  CaseRecord r = created->record;
+  r.c.state = "filed";
+  r.c.assignee_user_id = 5;
+  r.c.fields["note"] = "x";
+  r.c.timeline.push_back({kT0 + 1, 1, "staff", "file", "reported", "filed", "150203010008", "立案", false});
+  r.last_public_note = "立案";
+  auto v = cases().SaveCase(r, 1, {}, kT0 + 1);
+  ASSERT_OK(v);
+  EXPECT_EQ(*v, 2);
+  EXPECT_EQ(cases().SaveCase(r, 1, {}, kT0 + 2).error().code, ErrorCode::kConflict);
+  auto got = cases().GetCase(kCity, r.c.id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->version, 2);
+  EXPECT_EQ(got->c.state, "filed");
+  EXPECT_EQ(got->c.assignee_user_id, 5);
+  EXPECT_EQ(got->c.timeline.size(), 2u);
+  EXPECT_EQ(got->c.timeline[1].note, "立案");
+  EXPECT_EQ(got->c.fields.at("note"), "x");
+  EXPECT_EQ(got->last_public_note, "立案");
+  r.c.id = "999999";
+  EXPECT_EQ(cases().SaveCase(r, 1, {}, kT0).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(CasesContract, ConcurrentSavesOfOneVersionOnlyOneWins) {
+  auto created = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6), kT0);
+  ASSERT_OK(created);
+  std::atomic<int> wins{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      CaseRecord r = created->record;
+      r.c.fields["who"] = std::to_string(i);
+      auto v = cases().SaveCase(r, 1, {}, kT0 + i);
+      if (v.ok()) ++wins;
+      else if (v.error().code == ErrorCode::kConflict) ++conflicts;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wins, 1);
+  EXPECT_EQ(conflicts, 3);
+}
+
+TEST_P(CasesContract, QueueFiltersOrderAndPaging) {
+  for (int i = 0; i < 5; ++i) {
+    auto n = Make("150203010008001", "150203010008", 109.8, 40.6, (5 - i) * 3600'000LL);
+    if (i == 4) n.record.c.state = "filed";
+    ASSERT_OK(cases().CreateCase(n, kT0));
+  }
+  auto all = cases().ListCases(kCity, {}, {2, 0});
+  ASSERT_OK(all);
+  EXPECT_EQ(all->total, 5);
+  ASSERT_EQ(all->items.size(), 2u);
+  EXPECT_LE(all->items[0].c.due_at, all->items[1].c.due_at);
+  CaseFilter filed;
+  filed.state = "filed";
+  EXPECT_EQ(cases().ListCases(kCity, filed, {})->total, 1);
+  CaseFilter overdue;
+  overdue.overdue_only = true;
+  overdue.now = kT0 + 2 * 3600'000 + 1;
+  EXPECT_EQ(cases().ListCases(kCity, overdue, {})->total, 2);
+  CaseFilter other;
+  other.type = "public_qa";
+  EXPECT_EQ(cases().ListCases(kCity, other, {})->total, 0);
+}
+
+TEST_P(CasesContract, NearbyUsesExactDistance) {
+  ASSERT_OK(cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6), kT0));
+  ASSERT_OK(cases().CreateCase(Make("150203010008001", "150203010008", 109.8005, 40.6), kT0));  // ~42 m
+  ASSERT_OK(cases().CreateCase(Make("150203010008001", "150203010008", 109.81, 40.6), kT0));    // ~845 m
+  auto near = cases().ListNearby("snap_report", "garbage", 109.8, 40.6, 100, 10);
+  ASSERT_OK(near);
+  ASSERT_EQ(near->size(), 2u);
+  EXPECT_DOUBLE_EQ((*near)[0].lon, 109.8);
+  EXPECT_EQ(cases().ListNearby("snap_report", "noise", 109.8, 40.6, 100, 10)->size(), 0u);
+  EXPECT_EQ(cases().ListNearby("snap_report", "garbage", 109.8, 40.6, 1000, 10)->size(), 3u);
+  EXPECT_NEAR(DistanceMeters(109.8, 40.6, 109.81, 40.6), 845, 5);
+}
+
+TEST_P(CasesContract, DueIdsAndNotifications) {
+  auto a = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6, 10'000), kT0);
+  ASSERT_OK(a);
+  EXPECT_TRUE(cases().ListDueIds(kT0, 10)->empty());
+  auto due = cases().ListDueIds(kT0 + 8'000, 10);
+  ASSERT_OK(due);
+  ASSERT_EQ(due->size(), 1u);
+  CaseRecord r = *cases().GetCaseSystem((*due)[0]);
+  r.c.warned = true;
+  ASSERT_OK(cases().SaveCase(r, r.version, {}, kT0 + 8'000));
+  EXPECT_TRUE(cases().ListDueIds(kT0 + 9'000, 10)->empty());
+  EXPECT_EQ(cases().ListDueIds(kT0 + 10'000, 10)->size(), 1u);
+
+  cases::Notification user_note;
+  user_note.recipient = cases::RecipientKind::kReporter;
+  user_note.user_id = 7;
+  user_note.event = "file";
+  r = *cases().GetCaseSystem(r.c.id);
+  ASSERT_OK(cases().SaveCase(r, r.version, {user_note}, kT0 + 9'000));
+
+  Recipient unit{1, "150203010008"};
+  auto list = cases().ListNotifications(unit, {});
+  ASSERT_OK(list);
+  EXPECT_EQ(list->total, 1);
+  EXPECT_EQ(list->unread, 1);
+  EXPECT_EQ(list->items[0].case_id, r.c.id);
+  EXPECT_EQ(list->items[0].org_code, "150203010008");
+  Recipient reporter{7, "150203010008002"};
+  auto mine = cases().ListNotifications(reporter, {});
+  ASSERT_OK(mine);
+  ASSERT_EQ(mine->total, 1);
+  EXPECT_EQ(mine->items[0].event, "file");
+  // Someone else's notification is not found; marking is idempotent.
+  EXPECT_EQ(cases().MarkNotificationRead(reporter, list->items[0].id, kT0).error().code, ErrorCode::kNotFound);
+  ASSERT_OK(cases().MarkNotificationRead(unit, list->items[0].id, kT0 + 1));
+  ASSERT_OK(cases().MarkNotificationRead(unit, list->items[0].id, kT0 + 2));
+  list = cases().ListNotifications(unit, {});
+  EXPECT_EQ(list->unread, 0);
+  EXPECT_EQ(list->items[0].read_at, kT0 + 1);
+}
+
+TEST_P(CasesContract, RequestsListingFilters) {
+  auto a = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6), kT0);
+  auto b_case = Make("150203010008002", "150203010008", 109.8, 40.6);
+  b_case.record.c.category = "noise";
+  b_case.record.c.opened_at = kT0 + 1000;
+  b_case.record.public_open = false;
+  auto b = cases().CreateCase(b_case, kT0);
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  RequestFilter f;
+  EXPECT_EQ(cases().ListRequests(f)->size(), 2u);
+  EXPECT_EQ(cases().ListRequests(f)->front().c.id, b->record.c.id);  // newest first
+  f.category = "noise";
+  EXPECT_EQ(cases().ListRequests(f)->size(), 1u);
+  f = {};
+  f.open = true;
+  EXPECT_EQ(cases().ListRequests(f)->size(), 1u);
+  f = {};
+  f.start = kT0 + 500;
+  EXPECT_EQ(cases().ListRequests(f)->size(), 1u);
+  f = {};
+  f.public_ids = {a->record.public_id, "unknown"};
+  ASSERT_EQ(cases().ListRequests(f)->size(), 1u);
+  f = {};
+  f.limit = 1;
+  EXPECT_EQ(cases().ListRequests(f)->size(), 1u);
+}
+
+TEST_P(CasesContract, ApiKeysStoreOnlyHashes) {
+  ApiKey k{0, "mobile-app", std::string(64, 'a'), kT0};
+  auto created = cases().CreateApiKey(k);
+  ASSERT_OK(created);
+  EXPECT_GT(created->id, 0);
+  EXPECT_EQ(cases().CreateApiKey(k).error().code, ErrorCode::kConflict);
+  auto found = cases().FindApiKey(std::string(64, 'a'));
+  ASSERT_OK(found);
+  EXPECT_EQ(found->name, "mobile-app");
+  EXPECT_EQ(cases().FindApiKey("b").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(CasesContract, CaseSurvivesReopen) {
+  auto a = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6), kT0);
+  ASSERT_OK(a);
+  Reopen();
+  auto got = cases().GetCase(kCity, a->record.c.id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->c.timeline.size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CasesContract, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace cg::store

@@ -1,0 +1,486 @@
+// PostgreSQL implementation of store::CaseStore (migration 3's tables), on its own pool.
+// Optimistic concurrency: SaveCase updates "WHERE id = $ AND version = $" inside a transaction
+// that first locks the row, so two savers of the same version cannot both win.
+#include "store/postgres/pg_cases.hpp"
+
+#include <deque>
+#include <pqxx/pqxx>
+
+#include "store/internal/case_common.hpp"
+#include "store/internal/pool.hpp"
+#include "store/postgres/pg_guard.hpp"
+
+namespace cg::store::postgres {
+namespace {
+
+using internal::Fail;
+using ReadTx = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+using WriteTx = pqxx::work;
+constexpr std::size_t kMaxConnections = 4;
+
+const std::string kCaseCols =
+    "id, type, category, state, grid_code, handling_unit_code, reporter_user_id, "
+    "assignee_user_id, lon, lat, description, opened_at, state_entered_at, due_at, warn_at, "
+    "escalation_level, flags, terminal, public_open, version, public_id, public_token_hash, "
+    "coalesce(idempotency_key, ''), last_public_note";
+
+// Text parameters with NULLs, for exec_params with dynamic parameters.
+class Params {
+ public:
+  Params& Text(std::string v) {
+    text_.push_back(std::move(v));
+    ptrs_.push_back(text_.back().c_str());
+    return *this;
+  }
+  Params& Int(std::int64_t v) { return Text(std::to_string(v)); }
+  Params& Double(double v) { return Text(internal::DoubleText(v)); }
+  Params& Bool(bool v) { return Text(v ? "true" : "false"); }
+  Params& Null() {
+    ptrs_.push_back(nullptr);
+    return *this;
+  }
+  Params& OptInt(const std::optional<std::int64_t>& v) { return v ? Int(*v) : Null(); }
+  auto Dynamic() const { return pqxx::prepare::make_dynamic_params(ptrs_); }
+
+ private:
+  std::deque<std::string> text_;  // stable addresses
+  std::vector<const char*> ptrs_;
+};
+
+int Flags(const cases::Case& c) { return (c.warned ? 1 : 0) | (c.breached ? 2 : 0) | (c.late ? 4 : 0); }
+
+CaseRecord ReadCase(const pqxx::row& row) {
+  CaseRecord r;
+  r.c.id = std::to_string(row[0].as<std::int64_t>());
+  r.c.type = row[1].as<std::string>();
+  r.c.category = row[2].as<std::string>();
+  r.c.state = row[3].as<std::string>();
+  r.c.grid_code = row[4].as<std::string>();
+  r.c.handling_unit_code = row[5].as<std::string>();
+  if (!row[6].is_null()) r.c.reporter_user_id = row[6].as<std::int64_t>();
+  if (!row[7].is_null()) r.c.assignee_user_id = row[7].as<std::int64_t>();
+  r.lon = row[8].as<double>();
+  r.lat = row[9].as<double>();
+  r.description = row[10].as<std::string>();
+  r.c.opened_at = row[11].as<std::int64_t>();
+  r.c.state_entered_at = row[12].as<std::int64_t>();
+  r.c.due_at = row[13].as<std::int64_t>();
+  r.c.warn_at = row[14].as<std::int64_t>();
+  r.c.escalation_level = row[15].as<int>();
+  int flags = row[16].as<int>();
+  r.c.warned = flags & 1;
+  r.c.breached = flags & 2;
+  r.c.late = flags & 4;
+  r.terminal = row[17].as<bool>();
+  r.public_open = row[18].as<bool>();
+  r.version = row[19].as<std::int64_t>();
+  r.public_id = row[20].as<std::string>();
+  r.public_token_hash = row[21].as<std::string>();
+  r.idempotency_key = row[22].as<std::string>();
+  r.last_public_note = row[23].as<std::string>();
+  return r;
+}
+
+std::optional<std::int64_t> ParseId(const std::string& id) {
+  if (id.empty() || id.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  for (char ch : id) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
+}
+
+Error CaseNotFound() { return MakeError(ErrorCode::kNotFound, "case not found"); }
+
+// "Visible to the viewer" with parameters $1 lo, $2 hi (NULL: unbounded), $3 user.
+const std::string kVisible =
+    "((handling_unit_code >= $1 AND ($2::text IS NULL OR handling_unit_code < $2)) OR "
+    "(grid_code >= $1 AND ($2::text IS NULL OR grid_code < $2)) OR "
+    "($3::bigint <> 0 AND reporter_user_id = $3::bigint))";
+
+void AddViewer(Params& p, const CaseViewer& v) {
+  auto range = internal::RangeOf(v.scope.root_code());
+  p.Text(range.lo);
+  if (range.unbounded_hi) p.Null(); else p.Text(range.hi);
+  p.Int(v.user_id);
+}
+
+// The 18 case columns in BindCase order.
+void AddCase(Params& p, const CaseRecord& r) {
+  const cases::Case& c = r.c;
+  p.Text(c.type).Text(c.category).Text(c.state).Text(c.grid_code).Text(c.handling_unit_code);
+  p.OptInt(c.reporter_user_id).OptInt(c.assignee_user_id);
+  p.Double(r.lon).Double(r.lat).Text(r.description);
+  p.Int(c.opened_at).Int(c.state_entered_at).Int(c.due_at).Int(c.warn_at);
+  p.Int(c.escalation_level).Int(Flags(c)).Bool(r.terminal).Bool(r.public_open);
+}
+
+class PgCaseStore final : public CaseStore {
+ public:
+  explicit PgCaseStore(const std::string& url)
+      : pool_(
+            kMaxConnections, [url] { return std::make_unique<pqxx::connection>(url); },
+            [](pqxx::connection& c) { return c.is_open(); }) {}
+
+  Result<CreatedCase> CreateCase(const NewCase& n, Timestamp now) override {
+    return Guard([&]() -> Result<CreatedCase> {
+      auto lease = pool_.Acquire();
+      const CaseRecord& r = n.record;
+      for (int attempt = 0;; ++attempt) {
+        WriteTx tx(*lease);
+        if (!r.idempotency_key.empty()) {
+          auto existing = tx.exec_params("SELECT id FROM cases WHERE idempotency_key = $1", r.idempotency_key);
+          if (!existing.empty()) {
+            CreatedCase out{Load(tx, existing[0][0].as<std::int64_t>()), true};
+            return out;
+          }
+        }
+        Params p;
+        AddCase(p, r);
+        p.Text(r.public_id).Text(r.public_token_hash);
+        if (r.idempotency_key.empty()) p.Null(); else p.Text(r.idempotency_key);
+        p.Text(r.last_public_note).Int(now);
+        pqxx::result ins;
+        try {
+          ins = tx.exec_params(
+              "INSERT INTO cases(type, category, state, grid_code, handling_unit_code, "
+              "reporter_user_id, assignee_user_id, lon, lat, description, opened_at, "
+              "state_entered_at, due_at, warn_at, escalation_level, flags, terminal, public_open, "
+              "version, public_id, public_token_hash, idempotency_key, last_public_note, updated_at) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+              "$18, 1, $19, $20, $21, $22, $23) "
+              "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+              p.Dynamic());
+        } catch (const pqxx::unique_violation&) {
+          return MakeError(ErrorCode::kConflict, "public id taken");
+        }
+        if (ins.empty()) {
+          // A concurrent submission with the same key committed first: read it next round.
+          tx.abort();
+          if (attempt > 2) return MakeError(ErrorCode::kConflict, "idempotency key in use");
+          continue;
+        }
+        std::int64_t id = ins[0][0].as<std::int64_t>();
+        WriteFields(tx, id, r.c.fields);
+        WriteEvents(tx, id, r.c.timeline, 0);
+        WriteNotifications(tx, id, n.notifications, now);
+        CaseRecord stored = Load(tx, id);
+        tx.commit();
+        CreatedCase out{std::move(stored), false};
+        return out;
+      }
+    });
+  }
+
+  Result<CaseRecord> GetCase(const CaseViewer& viewer, const std::string& id) override {
+    auto num = ParseId(id);
+    if (!num) return CaseNotFound();
+    return Guard([&]() -> Result<CaseRecord> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      Params p;
+      AddViewer(p, viewer);
+      p.Int(*num);
+      if (tx.exec_params("SELECT 1 FROM cases WHERE id = $4::bigint AND " + kVisible, p.Dynamic()).empty()) {
+        return CaseNotFound();
+      }
+      return Load(tx, *num);
+    });
+  }
+
+  Result<CaseRecord> GetCaseByPublicId(const std::string& public_id) override {
+    return Guard([&]() -> Result<CaseRecord> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      auto r = tx.exec_params("SELECT id FROM cases WHERE public_id = $1", public_id);
+      if (r.empty()) return CaseNotFound();
+      return Load(tx, r[0][0].as<std::int64_t>());
+    });
+  }
+
+  Result<CaseRecord> GetCaseSystem(const std::string& id) override {
+    auto num = ParseId(id);
+    if (!num) return CaseNotFound();
+    return Guard([&]() -> Result<CaseRecord> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      return Load(tx, *num);
+    });
+  }
+
+  Result<Slice<CaseRecord>> ListCases(const CaseViewer& viewer, const CaseFilter& f, Page page) override {
+    CG_RETURN_IF_ERROR(internal::ValidatePage(page));
+    return Guard([&]() -> Result<Slice<CaseRecord>> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      const std::string where =
+          " FROM cases WHERE " + kVisible +
+          " AND ($4 = '' OR state = $4) AND ($5 = '' OR type = $5) AND "
+          "($6::boolean = false OR (NOT terminal AND ((due_at > 0 AND due_at <= $7::bigint) OR "
+          "(flags & 2) <> 0)))";
+      auto params = [&] {
+        Params p;
+        AddViewer(p, viewer);
+        p.Text(f.state).Text(f.type).Bool(f.overdue_only).Int(f.now);
+        return p;
+      };
+      Slice<CaseRecord> out;
+      {
+        Params p = params();
+        out.total = tx.exec_params("SELECT count(*)" + where, p.Dynamic())[0][0].as<std::int64_t>();
+      }
+      Params p = params();
+      p.Int(page.limit).Int(page.offset);
+      auto rows = tx.exec_params("SELECT " + kCaseCols + where +
+                                     " ORDER BY (due_at = 0), due_at, id LIMIT $8::bigint OFFSET $9::bigint",
+                                 p.Dynamic());
+      for (const auto& row : rows) out.items.push_back(ReadCase(row));
+      return out;
+    });
+  }
+
+  Result<std::int64_t> SaveCase(const CaseRecord& r, std::int64_t expected_version,
+                                const std::vector<cases::Notification>& notifications,
+                                Timestamp now) override {
+    auto num = ParseId(r.c.id);
+    if (!num) return CaseNotFound();
+    return Guard([&]() -> Result<std::int64_t> {
+      auto lease = pool_.Acquire();
+      WriteTx tx(*lease);
+      auto cur = tx.exec_params("SELECT version FROM cases WHERE id = $1 FOR UPDATE", *num);
+      if (cur.empty()) return CaseNotFound();
+      std::int64_t stored = cur[0][0].as<std::int64_t>();
+      if (stored != expected_version) {
+        return MakeError(ErrorCode::kConflict, "the case was changed by someone else (version " +
+                                                   std::to_string(stored) + ")");
+      }
+      auto events = tx.exec_params("SELECT count(*) FROM case_events WHERE case_id = $1", *num)[0][0]
+                        .as<std::int64_t>();
+      Params p;
+      AddCase(p, r);
+      p.Text(r.last_public_note).Int(now).Int(*num);
+      tx.exec_params(
+          "UPDATE cases SET type = $1, category = $2, state = $3, grid_code = $4, "
+          "handling_unit_code = $5, reporter_user_id = $6, assignee_user_id = $7, lon = $8, "
+          "lat = $9, description = $10, opened_at = $11, state_entered_at = $12, due_at = $13, "
+          "warn_at = $14, escalation_level = $15, flags = $16, terminal = $17, "
+          "public_open = $18, version = version + 1, last_public_note = $19, updated_at = $20 "
+          "WHERE id = $21",
+          p.Dynamic());
+      tx.exec_params("DELETE FROM case_fields WHERE case_id = $1", *num);
+      WriteFields(tx, *num, r.c.fields);
+      WriteEvents(tx, *num, r.c.timeline, static_cast<std::size_t>(events));
+      WriteNotifications(tx, *num, notifications, now);
+      tx.commit();
+      return stored + 1;
+    });
+  }
+
+  Result<std::vector<CaseRecord>> ListNearby(const std::string& type, const std::string& category,
+                                             double lon, double lat, double radius_m,
+                                             std::int64_t limit) override {
+    return Guard([&]() -> Result<std::vector<CaseRecord>> {
+      auto box = internal::BoxAround(lon, lat, radius_m);
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      auto rows = tx.exec_params("SELECT " + kCaseCols +
+                                     " FROM cases WHERE NOT terminal AND type = $1 AND category = $2 AND "
+                                     "lon BETWEEN $3 AND $4 AND lat BETWEEN $5 AND $6",
+                                 type, category, box.min_lon, box.max_lon, box.min_lat, box.max_lat);
+      std::vector<CaseRecord> all;
+      for (const auto& row : rows) all.push_back(ReadCase(row));
+      return internal::NearestWithin(std::move(all), lon, lat, radius_m, limit);
+    });
+  }
+
+  Result<std::vector<std::string>> ListDueIds(Timestamp now, std::int64_t limit) override {
+    return Guard([&]() -> Result<std::vector<std::string>> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      auto rows = tx.exec_params(
+          "SELECT id FROM cases WHERE NOT terminal AND ((warn_at > 0 AND warn_at <= $1 AND "
+          "(flags & 1) = 0) OR (due_at > 0 AND due_at <= $1 AND (flags & 2) = 0)) "
+          "ORDER BY due_at, id LIMIT $2",
+          now, limit);
+      std::vector<std::string> out;
+      for (const auto& row : rows) out.push_back(std::to_string(row[0].as<std::int64_t>()));
+      return out;
+    });
+  }
+
+  Result<NotificationList> ListNotifications(const Recipient& who, Page page) override {
+    CG_RETURN_IF_ERROR(internal::ValidatePage(page));
+    return Guard([&]() -> Result<NotificationList> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      const std::string mine = " FROM notifications WHERE (user_id = $1 OR org_code = $2)";
+      NotificationList out;
+      auto counts = tx.exec_params("SELECT count(*), count(*) FILTER (WHERE read_at IS NULL)" + mine,
+                                   who.user_id, who.org_code);
+      out.total = counts[0][0].as<std::int64_t>();
+      out.unread = counts[0][1].as<std::int64_t>();
+      auto rows = tx.exec_params("SELECT id, recipient, user_id, org_code, case_id, event, created_at, read_at" +
+                                     mine + " ORDER BY id DESC LIMIT $3 OFFSET $4",
+                                 who.user_id, who.org_code, page.limit, page.offset);
+      for (const auto& row : rows) {
+        StoredNotification n;
+        n.id = row[0].as<std::int64_t>();
+        n.recipient = row[1].as<std::string>();
+        if (!row[2].is_null()) n.user_id = row[2].as<std::int64_t>();
+        if (!row[3].is_null()) n.org_code = row[3].as<std::string>();
+        n.case_id = std::to_string(row[4].as<std::int64_t>());
+        n.event = row[5].as<std::string>();
+        n.created_at = row[6].as<std::int64_t>();
+        if (!row[7].is_null()) n.read_at = row[7].as<std::int64_t>();
+        out.items.push_back(std::move(n));
+      }
+      return out;
+    });
+  }
+
+  Status MarkNotificationRead(const Recipient& who, std::int64_t id, Timestamp at) override {
+    return Guard([&]() -> Status {
+      auto lease = pool_.Acquire();
+      WriteTx tx(*lease);
+      auto r = tx.exec_params(
+          "UPDATE notifications SET read_at = coalesce(read_at, $4) WHERE id = $1 AND "
+          "(user_id = $2 OR org_code = $3)",
+          id, who.user_id, who.org_code, at);
+      if (r.affected_rows() == 0) return MakeError(ErrorCode::kNotFound, "notification not found");
+      tx.commit();
+      return {};
+    });
+  }
+
+  Result<std::vector<CaseRecord>> ListRequests(const RequestFilter& f) override {
+    return Guard([&]() -> Result<std::vector<CaseRecord>> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      std::vector<CaseRecord> out;
+      if (!f.public_ids.empty()) {
+        for (const auto& pid : f.public_ids) {
+          auto rows = tx.exec_params("SELECT " + kCaseCols + " FROM cases WHERE public_id = $1", pid);
+          if (!rows.empty()) out.push_back(ReadCase(rows[0]));
+        }
+        return out;
+      }
+      Params p;
+      p.Text(f.type).Text(f.category);
+      if (f.start) p.Int(*f.start); else p.Null();
+      if (f.end) p.Int(*f.end); else p.Null();
+      if (f.open) p.Bool(*f.open); else p.Null();
+      p.Int(f.limit);
+      auto rows = tx.exec_params(
+          "SELECT " + kCaseCols +
+              " FROM cases WHERE ($1 = '' OR type = $1) AND ($2 = '' OR category = $2) AND "
+              "($3::bigint IS NULL OR opened_at >= $3::bigint) AND "
+              "($4::bigint IS NULL OR opened_at < $4::bigint) AND "
+              "($5::boolean IS NULL OR public_open = $5::boolean) "
+              "ORDER BY opened_at DESC, id DESC LIMIT $6::bigint",
+          p.Dynamic());
+      for (const auto& row : rows) out.push_back(ReadCase(row));
+      return out;
+    });
+  }
+
+  Result<ApiKey> CreateApiKey(const ApiKey& key) override {
+    if (key.name.empty() || key.key_hash.empty()) return MakeError(ErrorCode::kInvalid, "empty API key name or hash");
+    return Guard([&]() -> Result<ApiKey> {
+      auto lease = pool_.Acquire();
+      WriteTx tx(*lease);
+      pqxx::result r;
+      try {
+        r = tx.exec_params("INSERT INTO api_keys(name, key_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+                           key.name, key.key_hash, key.created_at);
+      } catch (const pqxx::unique_violation&) {
+        return MakeError(ErrorCode::kConflict, "API key name taken");
+      }
+      tx.commit();
+      ApiKey out = key;
+      out.id = r[0][0].as<std::int64_t>();
+      return out;
+    });
+  }
+
+  Result<ApiKey> FindApiKey(const std::string& key_hash) override {
+    return Guard([&]() -> Result<ApiKey> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      auto r = tx.exec_params("SELECT id, name, key_hash, created_at FROM api_keys WHERE key_hash = $1", key_hash);
+      if (r.empty()) return MakeError(ErrorCode::kNotFound, "no such API key");
+      return ApiKey{r[0][0].as<std::int64_t>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(),
+                    r[0][3].as<std::int64_t>()};
+    });
+  }
+
+ private:
+  static void WriteFields(pqxx::transaction_base& tx, std::int64_t id,
+                          const std::map<std::string, std::string>& fields) {
+    for (const auto& [code, value] : fields) {
+      tx.exec_params("INSERT INTO case_fields(case_id, code, value) VALUES ($1, $2, $3)", id, code, value);
+    }
+  }
+
+  static void WriteEvents(pqxx::transaction_base& tx, std::int64_t id,
+                          const std::vector<cases::TimelineEntry>& timeline, std::size_t from) {
+    for (std::size_t i = from; i < timeline.size(); ++i) {
+      const auto& e = timeline[i];
+      tx.exec_params(
+          "INSERT INTO case_events(case_id, seq, at, actor_user_id, actor_role, event, from_state, "
+          "to_state, handling_unit_code, note, late) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+          id, static_cast<std::int64_t>(i), e.at, e.actor_user_id, e.actor_role, e.event, e.from_state,
+          e.to_state, e.handling_unit_code, e.note, e.late);
+    }
+  }
+
+  static void WriteNotifications(pqxx::transaction_base& tx, std::int64_t id,
+                                 const std::vector<cases::Notification>& ns, Timestamp now) {
+    for (const auto& n : ns) {
+      Params p;
+      p.Text(cases::RecipientKindName(n.recipient)).OptInt(n.user_id);
+      if (n.user_id) p.Null(); else p.Text(n.org_code);
+      p.Int(id).Text(n.event).Int(now);
+      tx.exec_params(
+          "INSERT INTO notifications(recipient, user_id, org_code, case_id, event, created_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6)",
+          p.Dynamic());
+    }
+  }
+
+  static CaseRecord Load(pqxx::transaction_base& tx, std::int64_t id) {
+    auto rows = tx.exec_params("SELECT " + kCaseCols + " FROM cases WHERE id = $1", id);
+    if (rows.empty()) Fail(ErrorCode::kNotFound, "case not found");
+    CaseRecord r = ReadCase(rows[0]);
+    for (const auto& row : tx.exec_params("SELECT code, value FROM case_fields WHERE case_id = $1 ORDER BY code", id)) {
+      r.c.fields[row[0].as<std::string>()] = row[1].as<std::string>();
+    }
+    for (const auto& row : tx.exec_params(
+             "SELECT at, actor_user_id, actor_role, event, from_state, to_state, handling_unit_code, "
+             "note, late FROM case_events WHERE case_id = $1 ORDER BY seq",
+             id)) {
+      cases::TimelineEntry e;
+      e.at = row[0].as<std::int64_t>();
+      e.actor_user_id = row[1].as<std::int64_t>();
+      e.actor_role = row[2].as<std::string>();
+      e.event = row[3].as<std::string>();
+      e.from_state = row[4].as<std::string>();
+      e.to_state = row[5].as<std::string>();
+      e.handling_unit_code = row[6].as<std::string>();
+      e.note = row[7].as<std::string>();
+      e.late = row[8].as<bool>();
+      r.c.timeline.push_back(std::move(e));
+    }
+    return r;
+  }
+
+  internal::ConnectionPool<pqxx::connection> pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<CaseStore> OpenPgCaseStore(const std::string& url) {
+  return std::make_unique<PgCaseStore>(url);
+}
+
+}  // namespace cg::store::postgres

@@ -1,0 +1,483 @@
+// SQLite implementation of store::CaseStore (migration 3's tables). It has its own writer
+// connection and readers on the same file; SQLite serialises writers across connections
+// (BEGIN IMMEDIATE waits up to the busy timeout), and WAL + synchronous=FULL makes every
+// acknowledged write durable.
+#include "store/sqlite/sqlite_cases.hpp"
+
+#include <mutex>
+
+#include "store/internal/case_common.hpp"
+#include "store/sqlite/sqlite_conn.hpp"
+
+namespace cg::store::sqlite {
+namespace {
+
+// Column list shared by every case read; ReadCase relies on this order.
+const std::string kCaseCols =
+    "id, type, category, state, grid_code, handling_unit_code, reporter_user_id, "
+    "assignee_user_id, lon, lat, description, opened_at, state_entered_at, due_at, warn_at, "
+    "escalation_level, flags, terminal, public_open, version, public_id, public_token_hash, "
+    "coalesce(idempotency_key, ''), last_public_note";
+
+int Flags(const cases::Case& c) { return (c.warned ? 1 : 0) | (c.breached ? 2 : 0) | (c.late ? 4 : 0); }
+
+CaseRecord ReadCase(Query& q) {
+  CaseRecord r;
+  r.c.id = std::to_string(q.GetInt(0));
+  r.c.type = q.GetText(1);
+  r.c.category = q.GetText(2);
+  r.c.state = q.GetText(3);
+  r.c.grid_code = q.GetText(4);
+  r.c.handling_unit_code = q.GetText(5);
+  if (!q.IsNull(6)) r.c.reporter_user_id = q.GetInt(6);
+  if (!q.IsNull(7)) r.c.assignee_user_id = q.GetInt(7);
+  r.lon = q.GetDouble(8);
+  r.lat = q.GetDouble(9);
+  r.description = q.GetText(10);
+  r.c.opened_at = q.GetInt(11);
+  r.c.state_entered_at = q.GetInt(12);
+  r.c.due_at = q.GetInt(13);
+  r.c.warn_at = q.GetInt(14);
+  r.c.escalation_level = static_cast<int>(q.GetInt(15));
+  int flags = static_cast<int>(q.GetInt(16));
+  r.c.warned = flags & 1;
+  r.c.breached = flags & 2;
+  r.c.late = flags & 4;
+  r.terminal = q.GetInt(17) != 0;
+  r.public_open = q.GetInt(18) != 0;
+  r.version = q.GetInt(19);
+  r.public_id = q.GetText(20);
+  r.public_token_hash = q.GetText(21);
+  r.idempotency_key = q.GetText(22);
+  r.last_public_note = q.GetText(23);
+  return r;
+}
+
+// Parses a decimal case id; nullopt for anything else (so "1 OR 1=1" is simply not found).
+std::optional<std::int64_t> ParseId(const std::string& id) {
+  if (id.empty() || id.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  for (char ch : id) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
+}
+
+Error CaseNotFound() { return MakeError(ErrorCode::kNotFound, "case not found"); }
+
+// WHERE fragment for "visible to the viewer" with parameters ?1 lo, ?2 hi (or zero blob), ?3 user.
+const std::string kVisible =
+    "((handling_unit_code >= ?1 AND handling_unit_code < ?2) OR (grid_code >= ?1 AND grid_code < ?2) "
+    "OR (?3 <> 0 AND reporter_user_id = ?3))";
+
+void BindViewer(Query& q, const CaseViewer& v) {
+  auto range = internal::RangeOf(v.scope.root_code());
+  q.Text(1, range.lo).UpperBound(2, range).Int(3, v.user_id);
+}
+
+class SqliteCaseStore final : public CaseStore {
+ public:
+  explicit SqliteCaseStore(const std::string& path)
+      : writer_(path), readers_(kMaxReaders, [path] {
+          auto conn = std::make_unique<Conn>(path);
+          conn->Exec("PRAGMA query_only=ON");
+          return conn;
+        }) {}
+
+  Result<CreatedCase> CreateCase(const NewCase& n, Timestamp now) override {
+    return Guard([&]() -> Result<CreatedCase> {
+      std::lock_guard lock(write_mu_);
+      Tx tx(writer_, "BEGIN IMMEDIATE");
+      const CaseRecord& r = n.record;
+      if (!r.idempotency_key.empty()) {
+        std::optional<std::int64_t> existing;
+        {
+          Query q(writer_, "SELECT id FROM cases WHERE idempotency_key = ?1");
+          q.Text(1, r.idempotency_key);
+          if (q.Step()) existing = q.GetInt(0);
+        }
+        if (existing) {
+          CreatedCase out{Load(writer_, *existing), true};
+          return out;
+        }
+      }
+      {
+        Query q(writer_,
+                "INSERT INTO cases(type, category, state, grid_code, handling_unit_code, "
+                "reporter_user_id, assignee_user_id, lon, lat, description, opened_at, "
+                "state_entered_at, due_at, warn_at, escalation_level, flags, terminal, public_open, "
+                "version, public_id, public_token_hash, idempotency_key, last_public_note, updated_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                "?18, 1, ?19, ?20, ?21, ?22, ?23)");
+        BindCase(q, r);
+        q.Text(19, r.public_id).Text(20, r.public_token_hash);
+        if (r.idempotency_key.empty()) q.Null(21); else q.Text(21, r.idempotency_key);
+        q.Text(22, r.last_public_note).Int(23, now);
+        try {
+          q.Run();
+        } catch (const DbError& e) {
+          if (e.error.code == ErrorCode::kConflict) return MakeError(ErrorCode::kConflict, "public id taken");
+          throw;
+        }
+      }
+      std::int64_t id = sqlite3_last_insert_rowid(writer_.db());
+      WriteFields(id, r.c.fields);
+      WriteEvents(id, r.c.timeline, 0);
+      WriteNotifications(id, n.notifications, now);
+      tx.Commit();
+      CreatedCase out{Load(writer_, id), false};
+      return out;
+    });
+  }
+
+  Result<CaseRecord> GetCase(const CaseViewer& viewer, const std::string& id) override {
+    auto num = ParseId(id);
+    if (!num) return CaseNotFound();
+    return Guard([&]() -> Result<CaseRecord> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      Tx tx(c, "BEGIN");
+      {
+        Query q(c, "SELECT 1 FROM cases WHERE id = ?4 AND " + kVisible);
+        BindViewer(q, viewer);
+        q.Int(4, *num);
+        if (!q.Step()) return CaseNotFound();
+      }
+      return Load(c, *num);
+    });
+  }
+
+  Result<CaseRecord> GetCaseByPublicId(const std::string& public_id) override {
+    return Guard([&]() -> Result<CaseRecord> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      Tx tx(c, "BEGIN");
+      std::int64_t id;
+      {
+        Query q(c, "SELECT id FROM cases WHERE public_id = ?1");
+        q.Text(1, public_id);
+        if (!q.Step()) return CaseNotFound();
+        id = q.GetInt(0);
+      }
+      return Load(c, id);
+    });
+  }
+
+  Result<CaseRecord> GetCaseSystem(const std::string& id) override {
+    auto num = ParseId(id);
+    if (!num) return CaseNotFound();
+    return Guard([&]() -> Result<CaseRecord> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      Tx tx(c, "BEGIN");
+      return Load(c, *num);
+    });
+  }
+
+  Result<Slice<CaseRecord>> ListCases(const CaseViewer& viewer, const CaseFilter& f, Page page) override {
+    CG_RETURN_IF_ERROR(internal::ValidatePage(page));
+    return Guard([&]() -> Result<Slice<CaseRecord>> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      Tx tx(c, "BEGIN");
+      const std::string where =
+          " FROM cases WHERE " + kVisible +
+          " AND (?4 = '' OR state = ?4) AND (?5 = '' OR type = ?5) AND "
+          "(?6 = 0 OR (terminal = 0 AND ((due_at > 0 AND due_at <= ?7) OR (flags & 2) <> 0)))";
+      auto bind = [&](Query& q) {
+        BindViewer(q, viewer);
+        q.Text(4, f.state).Text(5, f.type).Int(6, f.overdue_only ? 1 : 0).Int(7, f.now);
+      };
+      Slice<CaseRecord> out;
+      {
+        Query q(c, "SELECT count(*)" + where);
+        bind(q);
+        q.Step();
+        out.total = q.GetInt(0);
+      }
+      Query q(c, "SELECT " + kCaseCols + where +
+                     " ORDER BY (due_at = 0), due_at, id LIMIT ?8 OFFSET ?9");
+      bind(q);
+      q.Int(8, page.limit).Int(9, page.offset);
+      while (q.Step()) out.items.push_back(ReadCase(q));
+      return out;
+    });
+  }
+
+  Result<std::int64_t> SaveCase(const CaseRecord& r, std::int64_t expected_version,
+                                const std::vector<cases::Notification>& notifications,
+                                Timestamp now) override {
+    auto num = ParseId(r.c.id);
+    if (!num) return CaseNotFound();
+    return Guard([&]() -> Result<std::int64_t> {
+      std::lock_guard lock(write_mu_);
+      Tx tx(writer_, "BEGIN IMMEDIATE");
+      std::int64_t stored_version;
+      {
+        Query q(writer_, "SELECT version FROM cases WHERE id = ?1");
+        q.Int(1, *num);
+        if (!q.Step()) return CaseNotFound();
+        stored_version = q.GetInt(0);
+      }
+      if (stored_version != expected_version) {
+        return MakeError(ErrorCode::kConflict, "the case was changed by someone else (version " +
+                                                   std::to_string(stored_version) + ")");
+      }
+      std::int64_t events;
+      {
+        Query q(writer_, "SELECT count(*) FROM case_events WHERE case_id = ?1");
+        q.Int(1, *num);
+        q.Step();
+        events = q.GetInt(0);
+      }
+      {
+        Query q(writer_,
+                "UPDATE cases SET type = ?1, category = ?2, state = ?3, grid_code = ?4, "
+                "handling_unit_code = ?5, reporter_user_id = ?6, assignee_user_id = ?7, lon = ?8, "
+                "lat = ?9, description = ?10, opened_at = ?11, state_entered_at = ?12, due_at = ?13, "
+                "warn_at = ?14, escalation_level = ?15, flags = ?16, terminal = ?17, "
+                "public_open = ?18, version = version + 1, last_public_note = ?19, updated_at = ?20 "
+                "WHERE id = ?21");
+        BindCase(q, r);
+        q.Text(19, r.last_public_note).Int(20, now).Int(21, *num);
+        q.Run();
+      }
+      {
+        Query q(writer_, "DELETE FROM case_fields WHERE case_id = ?1");
+        q.Int(1, *num).Run();
+      }
+      WriteFields(*num, r.c.fields);
+      WriteEvents(*num, r.c.timeline, static_cast<std::size_t>(events));
+      WriteNotifications(*num, notifications, now);
+      tx.Commit();
+      return stored_version + 1;
+    });
+  }
+
+  Result<std::vector<CaseRecord>> ListNearby(const std::string& type, const std::string& category,
+                                             double lon, double lat, double radius_m,
+                                             std::int64_t limit) override {
+    return Guard([&]() -> Result<std::vector<CaseRecord>> {
+      auto box = internal::BoxAround(lon, lat, radius_m);
+      auto lease = readers_.Acquire();
+      Query q(*lease, "SELECT " + kCaseCols +
+                          " FROM cases WHERE terminal = 0 AND type = ?1 AND category = ?2 AND "
+                          "lon BETWEEN ?3 AND ?4 AND lat BETWEEN ?5 AND ?6");
+      q.Text(1, type).Text(2, category).Double(3, box.min_lon).Double(4, box.max_lon);
+      q.Double(5, box.min_lat).Double(6, box.max_lat);
+      std::vector<CaseRecord> all;
+      while (q.Step()) all.push_back(ReadCase(q));
+      return internal::NearestWithin(std::move(all), lon, lat, radius_m, limit);
+    });
+  }
+
+  Result<std::vector<std::string>> ListDueIds(Timestamp now, std::int64_t limit) override {
+    return Guard([&]() -> Result<std::vector<std::string>> {
+      auto lease = readers_.Acquire();
+      Query q(*lease,
+              "SELECT id FROM cases WHERE terminal = 0 AND ((warn_at > 0 AND warn_at <= ?1 AND "
+              "(flags & 1) = 0) OR (due_at > 0 AND due_at <= ?1 AND (flags & 2) = 0)) "
+              "ORDER BY due_at, id LIMIT ?2");
+      q.Int(1, now).Int(2, limit);
+      std::vector<std::string> out;
+      while (q.Step()) out.push_back(std::to_string(q.GetInt(0)));
+      return out;
+    });
+  }
+
+  Result<NotificationList> ListNotifications(const Recipient& who, Page page) override {
+    CG_RETURN_IF_ERROR(internal::ValidatePage(page));
+    return Guard([&]() -> Result<NotificationList> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      Tx tx(c, "BEGIN");
+      const std::string mine = " FROM notifications WHERE (user_id = ?1 OR org_code = ?2)";
+      NotificationList out;
+      {
+        Query q(c, "SELECT count(*), coalesce(sum(read_at IS NULL), 0)" + mine);
+        q.Int(1, who.user_id).Text(2, who.org_code);
+        q.Step();
+        out.total = q.GetInt(0);
+        out.unread = q.GetInt(1);
+      }
+      Query q(c, "SELECT id, recipient, user_id, org_code, case_id, event, created_at, read_at" + mine +
+                     " ORDER BY id DESC LIMIT ?3 OFFSET ?4");
+      q.Int(1, who.user_id).Text(2, who.org_code).Int(3, page.limit).Int(4, page.offset);
+      while (q.Step()) {
+        StoredNotification n;
+        n.id = q.GetInt(0);
+        n.recipient = q.GetText(1);
+        if (!q.IsNull(2)) n.user_id = q.GetInt(2);
+        if (!q.IsNull(3)) n.org_code = q.GetText(3);
+        n.case_id = std::to_string(q.GetInt(4));
+        n.event = q.GetText(5);
+        n.created_at = q.GetInt(6);
+        if (!q.IsNull(7)) n.read_at = q.GetInt(7);
+        out.items.push_back(std::move(n));
+      }
+      return out;
+    });
+  }
+
+  Status MarkNotificationRead(const Recipient& who, std::int64_t id, Timestamp at) override {
+    return Guard([&]() -> Status {
+      std::lock_guard lock(write_mu_);
+      Query q(writer_,
+              "UPDATE notifications SET read_at = coalesce(read_at, ?4) WHERE id = ?1 AND "
+              "(user_id = ?2 OR org_code = ?3)");
+      q.Int(1, id).Int(2, who.user_id).Text(3, who.org_code).Int(4, at).Run();
+      if (sqlite3_changes64(writer_.db()) == 0) {
+        return MakeError(ErrorCode::kNotFound, "notification not found");
+      }
+      return {};
+    });
+  }
+
+  Result<std::vector<CaseRecord>> ListRequests(const RequestFilter& f) override {
+    return Guard([&]() -> Result<std::vector<CaseRecord>> {
+      auto lease = readers_.Acquire();
+      Conn& c = *lease;
+      std::vector<CaseRecord> out;
+      if (!f.public_ids.empty()) {
+        for (const auto& pid : f.public_ids) {
+          Query q(c, "SELECT " + kCaseCols + " FROM cases WHERE public_id = ?1");
+          q.Text(1, pid);
+          if (q.Step()) out.push_back(ReadCase(q));
+        }
+        return out;
+      }
+      Query q(c, "SELECT " + kCaseCols +
+                     " FROM cases WHERE (?1 = '' OR type = ?1) AND (?2 = '' OR category = ?2) AND "
+                     "(?3 IS NULL OR opened_at >= ?3) AND (?4 IS NULL OR opened_at < ?4) AND "
+                     "(?5 IS NULL OR public_open = ?5) ORDER BY opened_at DESC, id DESC LIMIT ?6");
+      q.Text(1, f.type).Text(2, f.category);
+      if (f.start) q.Int(3, *f.start); else q.Null(3);
+      if (f.end) q.Int(4, *f.end); else q.Null(4);
+      if (f.open) q.Int(5, *f.open ? 1 : 0); else q.Null(5);
+      q.Int(6, f.limit);
+      while (q.Step()) out.push_back(ReadCase(q));
+      return out;
+    });
+  }
+
+  Result<ApiKey> CreateApiKey(const ApiKey& key) override {
+    if (key.name.empty() || key.key_hash.empty()) return MakeError(ErrorCode::kInvalid, "empty API key name or hash");
+    return Guard([&]() -> Result<ApiKey> {
+      std::lock_guard lock(write_mu_);
+      Query q(writer_, "INSERT INTO api_keys(name, key_hash, created_at) VALUES (?1, ?2, ?3)");
+      q.Text(1, key.name).Text(2, key.key_hash).Int(3, key.created_at);
+      try {
+        q.Run();
+      } catch (const DbError& e) {
+        if (e.error.code == ErrorCode::kConflict) return MakeError(ErrorCode::kConflict, "API key name taken");
+        throw;
+      }
+      ApiKey out = key;
+      out.id = sqlite3_last_insert_rowid(writer_.db());
+      return out;
+    });
+  }
+
+  Result<ApiKey> FindApiKey(const std::string& key_hash) override {
+    return Guard([&]() -> Result<ApiKey> {
+      auto lease = readers_.Acquire();
+      Query q(*lease, "SELECT id, name, key_hash, created_at FROM api_keys WHERE key_hash = ?1");
+      q.Text(1, key_hash);
+      if (!q.Step()) return MakeError(ErrorCode::kNotFound, "no such API key");
+      return ApiKey{q.GetInt(0), q.GetText(1), q.GetText(2), q.GetInt(3)};
+    });
+  }
+
+ private:
+  // Binds ?1..?18 of an INSERT or UPDATE of the case columns.
+  static void BindCase(Query& q, const CaseRecord& r) {
+    const cases::Case& c = r.c;
+    q.Text(1, c.type).Text(2, c.category).Text(3, c.state).Text(4, c.grid_code);
+    q.Text(5, c.handling_unit_code);
+    if (c.reporter_user_id) q.Int(6, *c.reporter_user_id); else q.Null(6);
+    if (c.assignee_user_id) q.Int(7, *c.assignee_user_id); else q.Null(7);
+    q.Double(8, r.lon).Double(9, r.lat).Text(10, r.description);
+    q.Int(11, c.opened_at).Int(12, c.state_entered_at).Int(13, c.due_at).Int(14, c.warn_at);
+    q.Int(15, c.escalation_level).Int(16, Flags(c)).Int(17, r.terminal ? 1 : 0);
+    q.Int(18, r.public_open ? 1 : 0);
+  }
+
+  void WriteFields(std::int64_t id, const std::map<std::string, std::string>& fields) {
+    for (const auto& [code, value] : fields) {
+      Query q(writer_, "INSERT INTO case_fields(case_id, code, value) VALUES (?1, ?2, ?3)");
+      q.Int(1, id).Text(2, code).Text(3, value).Run();
+    }
+  }
+
+  void WriteEvents(std::int64_t id, const std::vector<cases::TimelineEntry>& timeline, std::size_t from) {
+    for (std::size_t i = from; i < timeline.size(); ++i) {
+      const auto& e = timeline[i];
+      Query q(writer_,
+              "INSERT INTO case_events(case_id, seq, at, actor_user_id, actor_role, event, "
+              "from_state, to_state, handling_unit_code, note, late) VALUES (?1, ?2, ?3, ?4, ?5, "
+              "?6, ?7, ?8, ?9, ?10, ?11)");
+      q.Int(1, id).Int(2, static_cast<std::int64_t>(i)).Int(3, e.at).Int(4, e.actor_user_id);
+      q.Text(5, e.actor_role).Text(6, e.event).Text(7, e.from_state).Text(8, e.to_state);
+      q.Text(9, e.handling_unit_code).Text(10, e.note).Int(11, e.late ? 1 : 0).Run();
+    }
+  }
+
+  void WriteNotifications(std::int64_t id, const std::vector<cases::Notification>& ns, Timestamp now) {
+    for (const auto& n : ns) {
+      Query q(writer_,
+              "INSERT INTO notifications(recipient, user_id, org_code, case_id, event, created_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      q.Text(1, cases::RecipientKindName(n.recipient));
+      if (n.user_id) q.Int(2, *n.user_id); else q.Null(2);
+      if (n.user_id) q.Null(3); else q.Text(3, n.org_code);
+      q.Int(4, id).Text(5, n.event).Int(6, now).Run();
+    }
+  }
+
+  // The whole case with fields and timeline; kNotFound (thrown) if absent.
+  static CaseRecord Load(Conn& c, std::int64_t id) {
+    CaseRecord r;
+    {
+      Query q(c, "SELECT " + kCaseCols + " FROM cases WHERE id = ?1");
+      q.Int(1, id);
+      if (!q.Step()) Fail(ErrorCode::kNotFound, "case not found");
+      r = ReadCase(q);
+    }
+    {
+      Query q(c, "SELECT code, value FROM case_fields WHERE case_id = ?1 ORDER BY code");
+      q.Int(1, id);
+      while (q.Step()) r.c.fields[q.GetText(0)] = q.GetText(1);
+    }
+    Query q(c,
+            "SELECT at, actor_user_id, actor_role, event, from_state, to_state, handling_unit_code, "
+            "note, late FROM case_events WHERE case_id = ?1 ORDER BY seq");
+    q.Int(1, id);
+    while (q.Step()) {
+      cases::TimelineEntry e;
+      e.at = q.GetInt(0);
+      e.actor_user_id = q.GetInt(1);
+      e.actor_role = q.GetText(2);
+      e.event = q.GetText(3);
+      e.from_state = q.GetText(4);
+      e.to_state = q.GetText(5);
+      e.handling_unit_code = q.GetText(6);
+      e.note = q.GetText(7);
+      e.late = q.GetInt(8) != 0;
+      r.c.timeline.push_back(std::move(e));
+    }
+    return r;
+  }
+
+  std::mutex write_mu_;  // guards writer_ and its statement cache
+  Conn writer_;
+  internal::ConnectionPool<Conn> readers_;
+};
+
+}  // namespace
+
+std::unique_ptr<CaseStore> OpenSqliteCaseStore(const std::string& path) {
+  return std::make_unique<SqliteCaseStore>(path);
+}
+
+}  // namespace cg::store::sqlite
