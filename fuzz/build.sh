@@ -19,6 +19,7 @@ declare -A SOURCES=(
   [image_fuzz]="src/media/media.cpp src/media/internal/container.cpp src/media/internal/exif_gps.cpp src/core/result.cpp"
   [csv_fuzz]="src/tabular/table.cpp src/tabular/csv_reader.cpp src/tabular/internal/text_decoder.cpp src/core/result.cpp"
   [xlsx_fuzz]="src/tabular/table.cpp src/tabular/xlsx_reader.cpp src/tabular/internal/zip_archive.cpp src/tabular/internal/ooxml.cpp src/core/result.cpp"
+  [open311_form_fuzz]="src/api/form.cpp src/api/xml_writer.cpp src/core/result.cpp"
 )
 declare -A LIBS=(
   [geojson_fuzz]=""
@@ -28,6 +29,7 @@ declare -A LIBS=(
   [image_fuzz]="$(pkg-config --cflags --libs vips libexif)"
   [csv_fuzz]=""
   [xlsx_fuzz]="$(pkg-config --libs libzip pugixml)"
+  [open311_form_fuzz]=""
 )
 
 for harness in "$ROOT"/fuzz/*_fuzz.cpp; do

@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -15,14 +17,40 @@
 #include "api/router.hpp"
 #include "auth/authenticator.hpp"
 #include "base/service.hpp"
+#include "auth/login_limiter.hpp"
+#include "cases/calendar.hpp"
+#include "cases/case_type.hpp"
+#include "cases/routing.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "geo/grid_index.hpp"
+#include "store/case_store.hpp"
 #include "store/store.hpp"
 
 namespace cg::api {
 
 inline constexpr char kSessionCookie[] = "cg_session";
+
+// The case types, routing rules and working-time calendar, loaded at start from
+// <data_root>/case-types and <data_root>/calendar. Immutable once loaded.
+struct CaseData {
+  cases::CaseTypeRegistry registry;
+  cases::RoutingTable routing;
+  cases::Calendar calendar;
+};
+
+// A case to open (our API, the public form, Open311). Grid from lon/lat when given, else
+// grid_code. reporter nullopt: an anonymous public report.
+struct CaseSubmission {
+  std::string type;
+  std::string category;
+  std::map<std::string, std::string> fields;
+  std::optional<double> lon, lat;
+  std::string grid_code;
+  std::optional<cases::Actor> reporter;
+  std::string idempotency_key;
+  std::string public_token_hash;
+};
 
 class App {
  public:
@@ -37,6 +65,18 @@ class App {
 
   // Turns on the base-data routes (/api/v1/persons ...); until then they answer 503.
   Status EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary);
+  // Loads case types, routing and calendar from config.data_root. kInvalid names the file at
+  // fault; the server refuses to start then. Until it succeeds, case routes answer 503.
+  Status LoadCaseData();
+
+  // The deadline job, once, at the clock's now: evaluates every case whose warning or deadline
+  // has come, saving warnings, escalations and overdue flags with their notifications.
+  // Returns how many cases changed. Thread-safe; the server calls it every
+  // case_eval_interval_ms, tests call it after moving a ManualClock.
+  Result<int> EvaluateDueCases();
+
+  // Opens a case: locate, route, engine Create, store (idempotent by key).
+  Result<store::CreatedCase> SubmitCase(const CaseSubmission& submission);
 
   const Router& router() const { return router_; }
   Metrics& metrics() { return metrics_; }
@@ -49,6 +89,11 @@ class App {
   void RegisterSystemRoutes();
   void RegisterBaseRoutes();
   nlohmann::json RecordJson(const store::BaseRecord& record) const;
+  void RegisterCaseRoutes();
+  void RegisterPublicCaseRoutes();
+  void RegisterOpen311Routes();
+  std::shared_ptr<const CaseData> case_data() const;
+  Response Transition(Request& request, const std::string& id, const std::string& name);
   Response Dispatch(Request& request, std::string& route_label);
   Response ServeStatic(const Request& request);
   std::shared_ptr<const geo::GridIndex> grid_index() const;
@@ -65,6 +110,9 @@ class App {
   std::unique_ptr<privacy::KeyRing> keys_;
   std::unique_ptr<forms::Dictionary> dictionary_;
   std::unique_ptr<base::Service> base_;
+  std::shared_ptr<const CaseData> case_data_;  // guarded by index_mu_
+  auth::LoginLimiter public_report_limiter_;   // public and Open311 submissions per address
+  std::mutex eval_mu_;                         // one deadline job at a time
 };
 
 // Security headers every response carries (CSP, nosniff, frame denial, referrer policy).

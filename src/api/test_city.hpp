@@ -41,6 +41,8 @@ inline model::OrgUnit Unit(std::string code, model::OrgKind kind, std::string na
 
 inline constexpr char kTestMasterKey[] =
     "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+// Monday 2026-06-01 09:00 at UTC+8 (a working day), in ms since the epoch.
+inline constexpr Timestamp kMonday0900 = 1'780'275'600'000;
 
 struct TestCity {
   std::filesystem::path dir;
@@ -49,8 +51,9 @@ struct TestCity {
   std::unique_ptr<App> app;
 
   // Creates the city in a fresh SQLite file under `name` and users alice (staff of the city),
-  // ga (grid worker of grid A 150203010008001) and gb (grid worker of grid B ...002),
-  // all with password "password-1".
+  // ga (grid worker of grid A 150203010008001), gb (grid worker of grid B ...002), jin (staff
+  // of community 150203010008), rita (resident of grid A), all with password "password-1".
+  // The clock starts on Monday 2026-06-01 09:00 Beijing time; case data from the repository.
   explicit TestCity(const std::string& name, Config config = {}) {
     dir = std::filesystem::path(::testing::TempDir()) / ("cg_" + name);
     std::filesystem::remove_all(dir);
@@ -75,6 +78,8 @@ struct TestCity {
     });
     if (!st.ok()) throw std::runtime_error(st.error().message);
     config.web_root = (dir / "web").string();
+    if (config.data_root == "./data") config.data_root = std::string(CITYGRID_SOURCE_DIR) + "/data";
+    clock.Set(kMonday0900);
     app = std::make_unique<App>(*store, clock, config);
     if (!app->LoadGridIndex().ok()) throw std::runtime_error("index");
     auto keys = privacy::KeyRing::FromHex(kTestMasterKey);
@@ -82,10 +87,13 @@ struct TestCity {
     if (!keys.ok() || !dictionary.ok()) throw std::runtime_error("keys or data/elements");
     if (!app->EnableBaseData(std::move(keys).value(), std::move(dictionary).value()).ok())
       throw std::runtime_error("base data");
+    if (auto st = app->LoadCaseData(); !st.ok()) throw std::runtime_error(st.error().message);
     auto hash = auth::HashPassword("password-1");
     for (auto [u, role, scope] : {std::tuple{"alice", model::Role::kStaff, "1502"},
                                   std::tuple{"ga", model::Role::kGridWorker, "150203010008001"},
-                                  std::tuple{"gb", model::Role::kGridWorker, "150203010008002"}}) {
+                                  std::tuple{"gb", model::Role::kGridWorker, "150203010008002"},
+                                  std::tuple{"jin", model::Role::kStaff, "150203010008"},
+                                  std::tuple{"rita", model::Role::kResident, "150203010008001"}}) {
       model::User user;
       user.username = u;
       user.role = role;
@@ -96,7 +104,8 @@ struct TestCity {
   }
 
   Response Call(const std::string& method, const std::string& target, const std::string& body = "",
-                const std::string& cookie = "", const std::string& csrf = "") {
+                const std::string& cookie = "", const std::string& csrf = "",
+                const std::map<std::string, std::string>& extra_headers = {}) {
     Request r;
     r.method = method;
     r.raw_target = target;
@@ -119,6 +128,7 @@ struct TestCity {
     if (!body.empty()) r.headers["content-type"] = "application/json";
     if (!cookie.empty()) r.headers["cookie"] = std::string(kSessionCookie) + "=" + cookie;
     if (!csrf.empty()) r.headers["x-csrf-token"] = csrf;
+    for (const auto& [k, v] : extra_headers) r.headers[k] = v;
     return app->Handle(r);
   }
 

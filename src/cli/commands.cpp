@@ -4,6 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -12,6 +15,8 @@
 #include "api/http_server.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/password.hpp"
+#include "auth/random.hpp"
+#include "store/case_store.hpp"
 #include "demo/baotou.hpp"
 #include "demo/population.hpp"
 #include "geo/check.hpp"
@@ -200,6 +205,12 @@ int Serve(const Config& config) {
   } else {
     return Fail(dictionary.error());
   }
+  if (auto s = app.LoadCaseData(); !s.ok()) {
+    if (s.error().code != ErrorCode::kNotFound) return Fail(s.error());
+    // Not fatal either: case and Open311 routes answer 503 until the folder exists.
+    spdlog::warn("no case data at data_root={}: {}; case routes are disabled", config.data_root,
+                 s.error().message);
+  }
 
   // Block SIGINT/SIGTERM in every thread; the main thread waits for them below.
   sigset_t signals;
@@ -218,9 +229,29 @@ int Serve(const Config& config) {
   spdlog::info("listening host={} port={} db={} web_root={}", config.host, server.port(),
                (*store)->Backend(), config.web_root);
   std::cout << "citygrid is serving http://localhost:" << server.port() << "/" << std::endl;
+  // The deadline job: every case_eval_interval_ms until shutdown.
+  std::mutex eval_mu;
+  std::condition_variable eval_cv;
+  bool stopping = false;
+  std::thread evaluator([&] {
+    std::unique_lock lock(eval_mu);
+    while (!eval_cv.wait_for(lock, std::chrono::milliseconds(config.case_eval_interval_ms),
+                             [&] { return stopping; })) {
+      lock.unlock();
+      auto changed = app.EvaluateDueCases();
+      if (!changed.ok()) spdlog::error("deadline job failed: {}", changed.error().message);
+      lock.lock();
+    }
+  });
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("shutting down signal={}", sig);
+  {
+    std::lock_guard lock(eval_mu);
+    stopping = true;
+  }
+  eval_cv.notify_all();
+  evaluator.join();
   server.Stop();
   spdlog::info("stopped");
   return 0;
@@ -282,6 +313,20 @@ int AddUser(const Config& config, const std::string& username, const std::string
   auto user = auth.CreateUser(username, display_name, *r, scope, password);
   if (!user.ok()) return Fail(user.error());
   std::cout << "created user " << user->username << " (id " << user->id << ", " << role << " of " << scope << ")\n";
+  return 0;
+}
+
+int AddApiKey(const Config& config, const std::string& name) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.error());
+  if (name.empty() || name.size() > 100) return Fail(MakeError(ErrorCode::kInvalid, "--name must be 1..100 characters"));
+  std::string key = auth::RandomToken(32);
+  store::ApiKey k{0, name, auth::Sha256Hex(key), SystemClock::Instance().Now()};
+  auto created = (*store)->Cases().CreateApiKey(k);
+  if (!created.ok()) return Fail(created.error());
+  std::cout << key << "\n";
+  std::cerr << "created Open311 API key '" << name << "' (id " << created->id
+            << "); it is shown only now, the database keeps its SHA-256\n";
   return 0;
 }
 

@@ -19,6 +19,8 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
          std::uint64_t seed, bool if_empty);
 int AddUser(const Config& config, const std::string& username, const std::string& display_name,
             const std::string& role, const std::string& scope, const std::string& password);
+// Creates an Open311 API key named `name`, prints it once on stdout, stores only its hash.
+int AddApiKey(const Config& config, const std::string& name);
 int CheckGrids(const Config& config, double tolerance);
 
 }  // namespace cg::cli

@@ -1,4 +1,4 @@
-// citygrid: one binary, subcommands serve | migrate | seed | user add | check grids.
+// citygrid: one binary, subcommands serve | migrate | seed | user add | apikey add | check grids.
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <filesystem>
@@ -84,6 +84,14 @@ int main(int argc, char** argv) {
   user_add->add_option("--scope", scope, "org code the account is bound to, e.g. 150203")->required();
   user_add->add_option("--name", display_name, "display name");
 
+  auto* apikey = app.add_subcommand("apikey", "Manage Open311 API keys");
+  apikey->require_subcommand(1);
+  Common apikey_c;
+  std::string apikey_name;
+  auto* apikey_add = apikey->add_subcommand("add", "Create an API key; prints it once (only its hash is stored)");
+  AddCommon(apikey_add, apikey_c);
+  apikey_add->add_option("--name", apikey_name, "who the key is for, e.g. the app's name")->required();
+
   auto* check = app.add_subcommand("check", "Consistency checks");
   check->require_subcommand(1);
   Common check_c;
@@ -121,6 +129,9 @@ int main(int argc, char** argv) {
       std::getline(std::cin, password);
       return cg::cli::AddUser(config, username, display_name, role, scope, password);
     });
+  }
+  if (*apikey_add) {
+    return with_config(apikey_c, [&](cg::Config config) { return cg::cli::AddApiKey(config, apikey_name); });
   }
   if (*check_grids) {
     return with_config(check_c, [&](cg::Config config) { return cg::cli::CheckGrids(config, tolerance); });

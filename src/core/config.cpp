@@ -53,6 +53,9 @@ const std::map<std::string, Setter>& Setters() {
       {"metrics_token", [](auto&, auto& v, Config& c) { c.metrics_token = v; return Status(); }},
       {"master_key_file", [](auto&, auto& v, Config& c) { c.master_key_file = v; return Status(); }},
       {"elements_dir", [](auto&, auto& v, Config& c) { c.elements_dir = v; return Status(); }},
+      {"data_root", [](auto&, auto& v, Config& c) { c.data_root = v; return Status(); }},
+      {"case_eval_interval_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.case_eval_interval_ms, 1000, 1LL << 40); }},
+      {"public_reports_per_hour", [](auto& k, auto& v, Config& c) { return ParseInt<int>(k, v, c.public_reports_per_hour, 1, 1'000'000); }},
   };
   return setters;
 }

@@ -29,6 +29,9 @@ struct Config {
   // Master key for ID/phone encryption; empty means "<data_dir>/master.key". Never in the DB.
   std::string master_key_file;
   std::string elements_dir = "./data/elements";  // data-element dictionary (*.toml)
+  std::string data_root = "./data";           // case-types/ and calendar/ are read from here
+  std::int64_t case_eval_interval_ms = 60'000;  // how often the deadline job runs
+  int public_reports_per_hour = 10;           // public and Open311 submissions per address
 
   // The database URL with the default applied.
   std::string EffectiveDbUrl() const;

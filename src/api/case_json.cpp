@@ -1,0 +1,134 @@
+#include "api/case_json.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "api/json_body.hpp"
+#include "model/masking.hpp"
+
+namespace cg::api {
+namespace {
+
+nlohmann::json FieldJson(const cases::FieldSpec& f) {
+  nlohmann::json j = {{"code", f.code}, {"name", f.label.zh}, {"name_en", f.label.en},
+                      {"type", cases::FieldTypeName(f.type)}, {"required", f.required}};
+  if (f.max_length > 0) j["max_length"] = f.max_length;
+  if (!f.values.empty()) j["values"] = f.values;
+  return j;
+}
+
+std::string StateName(const cases::CaseType* type, const std::string& state, bool en) {
+  if (!type) return state;
+  const auto* s = type->FindState(state);
+  if (!s) return state;
+  return en ? s->label.en : s->label.zh;
+}
+
+}  // namespace
+
+std::string Rfc3339(Timestamp t) {
+  using namespace std::chrono;
+  sys_seconds secs{floor<seconds>(milliseconds{t})};
+  sys_days day = floor<days>(secs);
+  year_month_day ymd{day};
+  hh_mm_ss hms{secs - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+nlohmann::json CaseTypeJson(const cases::CaseType& t) {
+  nlohmann::json j = {{"code", t.code}, {"name", t.label.zh}, {"name_en", t.label.en},
+                      {"anonymous", t.create_anonymous}, {"initial_state", t.initial_state}};
+  j["create_roles"] = nlohmann::json::array();
+  for (auto r : t.create_roles) j["create_roles"].push_back(model::RoleName(r));
+  j["categories"] = nlohmann::json::array();
+  for (const auto& c : t.categories) {
+    j["categories"].push_back({{"code", c.code}, {"name", c.label.zh}, {"name_en", c.label.en}});
+  }
+  j["fields"] = nlohmann::json::array();
+  for (const auto& f : t.fields) j["fields"].push_back(FieldJson(f));
+  j["states"] = nlohmann::json::array();
+  for (const auto& s : t.states) {
+    j["states"].push_back({{"code", s.code}, {"name", s.label.zh}, {"name_en", s.label.en},
+                           {"terminal", s.terminal},
+                           {"public_status", s.public_status == cases::PublicStatus::kOpen ? "open" : "closed"}});
+  }
+  j["transitions"] = nlohmann::json::array();
+  for (const auto& tr : t.transitions) {
+    nlohmann::json inputs = nlohmann::json::array();
+    for (const auto& f : tr.inputs) inputs.push_back(FieldJson(f));
+    j["transitions"].push_back({{"code", tr.code}, {"name", tr.label.zh}, {"name_en", tr.label.en},
+                                {"from", tr.from}, {"to", tr.to}, {"inputs", inputs}});
+  }
+  return j;
+}
+
+nlohmann::json CaseJson(const store::CaseRecord& r, const cases::CaseType* type,
+                        const std::vector<std::string>& actions) {
+  const cases::Case& c = r.c;
+  nlohmann::json fields = nlohmann::json::object();
+  for (const auto& [k, v] : c.fields) fields[k] = k == "contact_phone" ? model::MaskPhone(v) : v;
+  nlohmann::json j = {
+      {"id", c.id}, {"public_id", r.public_id}, {"type", c.type}, {"category", c.category},
+      {"state", c.state}, {"state_name", StateName(type, c.state, false)},
+      {"state_name_en", StateName(type, c.state, true)}, {"grid_code", c.grid_code},
+      {"handling_unit_code", c.handling_unit_code}, {"lon", r.lon}, {"lat", r.lat},
+      {"description", r.description}, {"fields", fields}, {"opened_at", c.opened_at},
+      {"state_entered_at", c.state_entered_at}, {"due_at", c.due_at}, {"warn_at", c.warn_at},
+      {"warned", c.warned}, {"breached", c.breached}, {"late", c.late},
+      {"escalation_level", c.escalation_level}, {"version", r.version},
+      {"public_status", r.public_open ? "open" : "closed"}, {"terminal", r.terminal}};
+  j["reporter_user_id"] = c.reporter_user_id ? nlohmann::json(*c.reporter_user_id) : nlohmann::json();
+  j["assignee_user_id"] = c.assignee_user_id ? nlohmann::json(*c.assignee_user_id) : nlohmann::json();
+  j["timeline"] = nlohmann::json::array();
+  for (const auto& e : c.timeline) {
+    j["timeline"].push_back({{"at", e.at}, {"actor_user_id", e.actor_user_id}, {"actor_role", e.actor_role},
+                             {"event", e.event}, {"from_state", e.from_state}, {"to_state", e.to_state},
+                             {"handling_unit_code", e.handling_unit_code}, {"note", e.note}, {"late", e.late}});
+  }
+  j["actions"] = actions;
+  return j;
+}
+
+nlohmann::json PublicCaseJson(const store::CaseRecord& r, const cases::CaseType* type) {
+  const cases::Case& c = r.c;
+  std::string category_name = c.category;
+  if (type) {
+    if (const auto* cat = type->FindCategory(c.category)) category_name = cat->label.zh;
+  }
+  nlohmann::json j = {{"public_id", r.public_id}, {"type", c.type}, {"category", c.category},
+                      {"category_name", category_name}, {"state", c.state},
+                      {"state_name", StateName(type, c.state, false)},
+                      {"state_name_en", StateName(type, c.state, true)},
+                      {"status", r.public_open ? "open" : "closed"},
+                      {"requested_at", Rfc3339(c.opened_at)}};
+  j["timeline"] = nlohmann::json::array();
+  for (const auto& e : c.timeline) {
+    j["timeline"].push_back({{"at", Rfc3339(e.at)}, {"event", e.event},
+                             {"state", e.to_state}, {"state_name", StateName(type, e.to_state, false)},
+                             {"note", e.note}});
+  }
+  return j;
+}
+
+Response SafeJsonResponse(const nlohmann::json& value, int status) {
+  Response r = JsonResponse(value, status);
+  std::string out;
+  out.reserve(r.body.size());
+  for (char ch : r.body) {
+    switch (ch) {
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      default: out += ch;
+    }
+  }
+  r.body = std::move(out);
+  return r;
+}
+
+}  // namespace cg::api
