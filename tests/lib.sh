@@ -5,7 +5,9 @@
 start_server() {
   local dir=$1; shift
   SERVER_LOG="$dir/serve.log"
-  "$CITYGRID" serve --host 127.0.0.1 --port 0 --data-dir "$dir" "$@" >"$SERVER_LOG" 2>&1 &
+  # Case types and the calendar come from the repository (ROOT is set by the sourcing script).
+  CITYGRID_DATA_ROOT="${CITYGRID_DATA_ROOT:-$ROOT/data}" \
+    "$CITYGRID" serve --host 127.0.0.1 --port 0 --data-dir "$dir" "$@" >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 300); do
     BASE_URL=$(grep -o 'http://localhost:[0-9]*' "$SERVER_LOG" | head -1 || true)

@@ -10,7 +10,7 @@ DIR=$(mktemp -d)
 export CITYGRID_ELEMENTS_DIR="$ROOT/data/elements"
 trap 'stop_server; rm -rf "$DIR"' EXIT
 
-for cmd in "" serve migrate seed user "user add" check "check grids"; do
+for cmd in "" serve migrate seed user "user add" apikey "apikey add" check "check grids"; do
   "$CITYGRID" $cmd --help >/dev/null || fail "citygrid $cmd --help"
 done
 
@@ -44,8 +44,19 @@ err=$("$CITYGRID" migrate --config "$DIR/bad.toml" --data-dir "$DIR" 2>&1); rc=$
 set -e
 [ $rc -ne 0 ] && echo "$err" | grep -q "port" || fail "bad config accepted: $err"
 
+# An Open311 API key is printed once (43 characters) and works over HTTP below.
+key=$("$CITYGRID" apikey add --name cli-test --data-dir "$DIR" 2>/dev/null)
+[ ${#key} -eq 43 ] || fail "apikey add printed '$key'"
+
 # Serve, log in with the account just made, then SIGTERM: clean exit within 10 s.
 start_server "$DIR"
+curl -sf "$BASE_URL/open311/v2/services.json" | grep -q '"service_code":"snap_report.garbage"' || fail "open311 services"
+code=$(curl -s -o /dev/null -w '%{http_code}' -d 'api_key=wrong&service_code=snap_report.garbage&lat=41&long=109' \
+  "$BASE_URL/open311/v2/requests.json")
+[ "$code" = 403 ] || fail "open311 with a wrong key: $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -d "api_key=$key&service_code=snap_report.garbage&lat=x&long=109" \
+  "$BASE_URL/open311/v2/requests.json")
+[ "$code" = 400 ] || fail "open311 with the key and a bad lat: $code"
 curl -sf "$BASE_URL/healthz" | grep -q '"status":"ok"' || fail "healthz"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
   -d '{"username":"wang.li","password":"s3cret-pass"}' "$BASE_URL/api/v1/session")
