@@ -291,6 +291,8 @@ BEGIN
 END $$;
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+)sql";
+
 // Migration 3: cases (src/cases values), their fields and timelines, notifications, Open311 API
 // keys. Numbered 3 because 2 is the base-data tables. flags: 1 warned, 2 breached, 4 late.
 // terminal/public_open mirror the case type's state so queues and Open311 need no type lookup.
