@@ -17,7 +17,8 @@ using testing::TestCity;
 const std::map<std::string, std::string> kForm = {{"content-type", "application/x-www-form-urlencoded"}};
 
 struct Open311 : ::testing::Test {
-  TestCity city{"open311"};
+  // One directory per test: ctest runs tests of this fixture in parallel processes.
+  TestCity city{std::string("open311_") + ::testing::UnitTest::GetInstance()->current_test_info()->name()};
   std::string key = "test-key-0123456789";
   void SetUp() override {
     ASSERT_TRUE(city.store->Cases().CreateApiKey({0, "test", auth::Sha256Hex(key), 0}).ok());
