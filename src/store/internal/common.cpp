@@ -122,4 +122,14 @@ std::string DoubleText(double value) {
   return std::string(buf, res.ptr);
 }
 
+std::optional<std::int64_t> ParseDecimalId(std::string_view id) {
+  if (id.empty() || id.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  for (char ch : id) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
+}
+
 }  // namespace cg::store::internal

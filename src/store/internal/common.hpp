@@ -2,6 +2,7 @@
 // Helpers shared by both backends: prefix ranges for subtree queries, geometry columns,
 // and argument checks. Private to src/store.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,10 @@ Status ValidateUser(const model::User& user);
 std::optional<std::string> GeometryBytes(const geo::MultiPolygon& geometry);
 // Shortest text that parses back to exactly `value`.
 std::string DoubleText(double value);
+
+// A decimal row id of at most 18 digits; nullopt for anything else (so "1 OR 1=1" is simply
+// not found).
+std::optional<std::int64_t> ParseDecimalId(std::string_view id);
 
 // Thrown inside a backend and turned into a returned Error at the public method boundary;
 // never escapes src/store.

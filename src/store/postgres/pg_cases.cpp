@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "store/internal/case_common.hpp"
+#include "store/internal/common.hpp"
 #include "store/internal/pool.hpp"
 #include "store/postgres/pg_guard.hpp"
 
@@ -79,16 +80,6 @@ CaseRecord ReadCase(const pqxx::row& row) {
   r.idempotency_key = row[22].as<std::string>();
   r.last_public_note = row[23].as<std::string>();
   return r;
-}
-
-std::optional<std::int64_t> ParseId(const std::string& id) {
-  if (id.empty() || id.size() > 18) return std::nullopt;
-  std::int64_t v = 0;
-  for (char ch : id) {
-    if (ch < '0' || ch > '9') return std::nullopt;
-    v = v * 10 + (ch - '0');
-  }
-  return v;
 }
 
 Error CaseNotFound() { return MakeError(ErrorCode::kNotFound, "case not found"); }
@@ -174,7 +165,7 @@ class PgCaseStore final : public CaseStore {
   }
 
   Result<CaseRecord> GetCase(const CaseViewer& viewer, const std::string& id) override {
-    auto num = ParseId(id);
+    auto num = internal::ParseDecimalId(id);
     if (!num) return CaseNotFound();
     return Guard([&]() -> Result<CaseRecord> {
       auto lease = pool_.Acquire();
@@ -200,7 +191,7 @@ class PgCaseStore final : public CaseStore {
   }
 
   Result<CaseRecord> GetCaseSystem(const std::string& id) override {
-    auto num = ParseId(id);
+    auto num = internal::ParseDecimalId(id);
     if (!num) return CaseNotFound();
     return Guard([&]() -> Result<CaseRecord> {
       auto lease = pool_.Acquire();
@@ -243,7 +234,7 @@ class PgCaseStore final : public CaseStore {
   Result<std::int64_t> SaveCase(const CaseRecord& r, std::int64_t expected_version,
                                 const std::vector<cases::Notification>& notifications,
                                 Timestamp now) override {
-    auto num = ParseId(r.c.id);
+    auto num = internal::ParseDecimalId(r.c.id);
     if (!num) return CaseNotFound();
     return Guard([&]() -> Result<std::int64_t> {
       auto lease = pool_.Acquire();

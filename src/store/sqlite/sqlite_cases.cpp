@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "store/internal/case_common.hpp"
+#include "store/internal/common.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
 
 namespace cg::store::sqlite {
@@ -51,17 +52,6 @@ CaseRecord ReadCase(Query& q) {
   r.idempotency_key = q.GetText(22);
   r.last_public_note = q.GetText(23);
   return r;
-}
-
-// Parses a decimal case id; nullopt for anything else (so "1 OR 1=1" is simply not found).
-std::optional<std::int64_t> ParseId(const std::string& id) {
-  if (id.empty() || id.size() > 18) return std::nullopt;
-  std::int64_t v = 0;
-  for (char ch : id) {
-    if (ch < '0' || ch > '9') return std::nullopt;
-    v = v * 10 + (ch - '0');
-  }
-  return v;
 }
 
 Error CaseNotFound() { return MakeError(ErrorCode::kNotFound, "case not found"); }
@@ -132,7 +122,7 @@ class SqliteCaseStore final : public CaseStore {
   }
 
   Result<CaseRecord> GetCase(const CaseViewer& viewer, const std::string& id) override {
-    auto num = ParseId(id);
+    auto num = internal::ParseDecimalId(id);
     if (!num) return CaseNotFound();
     return Guard([&]() -> Result<CaseRecord> {
       auto lease = readers_.Acquire();
@@ -165,7 +155,7 @@ class SqliteCaseStore final : public CaseStore {
   }
 
   Result<CaseRecord> GetCaseSystem(const std::string& id) override {
-    auto num = ParseId(id);
+    auto num = internal::ParseDecimalId(id);
     if (!num) return CaseNotFound();
     return Guard([&]() -> Result<CaseRecord> {
       auto lease = readers_.Acquire();
@@ -208,7 +198,7 @@ class SqliteCaseStore final : public CaseStore {
   Result<std::int64_t> SaveCase(const CaseRecord& r, std::int64_t expected_version,
                                 const std::vector<cases::Notification>& notifications,
                                 Timestamp now) override {
-    auto num = ParseId(r.c.id);
+    auto num = internal::ParseDecimalId(r.c.id);
     if (!num) return CaseNotFound();
     return Guard([&]() -> Result<std::int64_t> {
       std::lock_guard lock(write_mu_);
