@@ -108,8 +108,12 @@ void App::RegisterOrgRoutes() {
                  auto code = CodeParam(req);
                  if (!code.ok()) return ErrorResponse(code.error());
                  auto scope = req.principal->scope();
-                 auto unit = store_.GetOrgUnit(scope, *code, true);
+                 // The unit's own geometry is needed only when it is itself a grid (15 digits).
+                 const bool is_grid = model::LevelOfCode(*code) == model::LevelOf(model::OrgKind::kGrid);
+                 auto unit = store_.GetOrgUnit(scope, *code, is_grid);
                  if (!unit.ok()) return ErrorResponse(unit.error());
+                 // Names of the unit, its ancestors, and the streets and communities below it.
+                 std::unordered_map<std::string, std::string> names{{unit->code, unit->name}};
                  std::vector<model::OrgUnit> grids;
                  if (unit->kind == model::OrgKind::kGrid) {
                    grids.push_back(std::move(unit).value());
@@ -118,8 +122,6 @@ void App::RegisterOrgRoutes() {
                    if (!d.ok()) return ErrorResponse(d.error());
                    grids = std::move(d->items);
                  }
-                 // Names of the streets and communities the grids belong to.
-                 std::unordered_map<std::string, std::string> names;
                  auto ancestors = store_.ListAncestors(scope, *code);
                  if (!ancestors.ok()) return ErrorResponse(ancestors.error());
                  for (const auto& a : *ancestors) names[a.code] = a.name;
@@ -129,8 +131,6 @@ void App::RegisterOrgRoutes() {
                    if (!d.ok()) return ErrorResponse(d.error());
                    for (const auto& u : d->items) names[u.code] = u.name;
                  }
-                 auto self = store_.GetOrgUnit(scope, *code, false);
-                 if (self.ok()) names[self->code] = self->name;
                  std::vector<std::pair<nlohmann::json, std::string>> features;
                  features.reserve(grids.size());
                  for (const auto& g : grids) {
