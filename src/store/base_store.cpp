@@ -279,6 +279,58 @@ AuditEntry ReadAudit(const SqlRow& row) {
   return e;
 }
 
+// The id a previous creation with ctx's idempotency key made, if any. kConflict if the key
+// was used for another kind of record or with a different request.
+std::optional<std::int64_t> PriorCreation(SqlTx& tx, const WriteContext& ctx, const std::string& entity) {
+  if (ctx.idempotency_key.empty()) return std::nullopt;
+  auto rows = tx.Run("SELECT entity, entity_id, request_hash FROM idempotency_keys WHERE actor_user_id = ?1 AND "
+                     "idem_key = ?2",
+                     {P::Int(ctx.actor_user_id), P::Text(ctx.idempotency_key)});
+  if (rows.empty()) return std::nullopt;
+  if (rows[0][0].value_or("") != entity || rows[0][2].value_or("") != ctx.request_hash) {
+    Fail(ErrorCode::kConflict, "Idempotency-Key: already used for a different request");
+  }
+  return ToInt(rows[0][1]);
+}
+
+void RememberCreation(SqlTx& tx, const WriteContext& ctx, const std::string& entity, std::int64_t id) {
+  if (ctx.idempotency_key.empty()) return;
+  tx.Run("INSERT INTO idempotency_keys(actor_user_id, idem_key, entity, entity_id, request_hash, created_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         {P::Int(ctx.actor_user_id), P::Text(ctx.idempotency_key), P::Text(entity), P::Int(id),
+          P::Text(ctx.request_hash), P::Int(ctx.at)});
+}
+
+const char kVisitCols[] =
+    "id, household_id, grid_code, visitor_user_id, visited_at, checklist, notes, changed_records, change_seq, "
+    "created_at";
+
+Visit ReadVisit(const SqlRow& row) {
+  Visit v;
+  v.id = ToInt(row[0]);
+  v.household_id = ToInt(row[1]);
+  v.grid_code = row[2].value_or("");
+  v.visitor_user_id = ToInt(row[3]);
+  v.visited_at = ToInt(row[4]);
+  v.checklist = DecodeFields(row[5].value_or(""));
+  v.notes = row[6].value_or("");
+  std::string_view refs = row[7] ? std::string_view(*row[7]) : std::string_view();
+  while (!refs.empty()) {
+    auto comma = refs.find(',');
+    if (comma != 0) v.changed_records.emplace_back(refs.substr(0, comma));
+    refs = comma == std::string_view::npos ? std::string_view() : refs.substr(comma + 1);
+  }
+  v.change_seq = ToInt(row[8]);
+  v.created_at = ToInt(row[9]);
+  return v;
+}
+
+Visit LoadVisit(SqlTx& tx, std::int64_t id) {
+  auto rows = tx.Run(std::string("SELECT ") + kVisitCols + " FROM visits WHERE id = ?1", {P::Int(id)});
+  if (rows.empty()) Fail(ErrorCode::kInternal, "visit vanished");
+  return ReadVisit(rows[0]);
+}
+
 template <class F>
 auto Guard(F&& f) -> decltype(f()) {
   try {
@@ -318,6 +370,12 @@ Result<BaseRecord> BaseDataStore::CreateRecord(const model::Scope& scope, BaseRe
   }
   return Guard([&]() -> Result<BaseRecord> {
     RunBaseTx(true, [&](SqlTx& tx) {
+      if (auto prior = PriorCreation(tx, ctx, model::BaseEntityName(record.entity))) {
+        auto existing = Load(tx, scope, record.entity, *prior);
+        if (!existing) Fail(ErrorCode::kConflict, "Idempotency-Key: already used for a record you cannot see");
+        record = *existing;
+        return;
+      }
       CheckGrid(tx, scope, record.grid_code);
       record.version = 1;
       record.created_at = record.updated_at = ctx.at;
@@ -352,6 +410,7 @@ Result<BaseRecord> BaseDataStore::CreateRecord(const model::Scope& scope, BaseRe
         throw;
       }
       LogDiff(tx, std::nullopt, record, ctx);
+      RememberCreation(tx, ctx, model::BaseEntityName(record.entity), record.id);
     });
     return record;
   });
@@ -544,6 +603,69 @@ Result<std::vector<AuditEntry>> BaseDataStore::ListAudit(std::int64_t since_seq,
       auto rows = tx.Run(std::string("SELECT ") + kAuditCols + " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
                          {P::Int(since_seq), P::Int(limit)});
       for (const auto& row : rows) out.push_back(ReadAudit(row));
+    });
+    return out;
+  });
+}
+
+Result<Visit> BaseDataStore::CreateVisit(const model::Scope& scope, Visit visit, const WriteContext& ctx) {
+  return Guard([&]() -> Result<Visit> {
+    RunBaseTx(true, [&](SqlTx& tx) {
+      if (auto prior = PriorCreation(tx, ctx, "visit")) {
+        visit = LoadVisit(tx, *prior);
+        if (!scope.Contains(visit.grid_code)) Fail(ErrorCode::kConflict, "Idempotency-Key: already used");
+        return;
+      }
+      auto household = Load(tx, scope, model::BaseEntity::kHousehold, visit.household_id);
+      if (!household) throw DbError{NotFound(model::BaseEntity::kHousehold)};
+      visit.grid_code = household->grid_code;
+      visit.created_at = ctx.at;
+      std::string refs;
+      for (const auto& r : visit.changed_records) refs += (refs.empty() ? "" : ",") + r;
+      auto rows = tx.Run("INSERT INTO visits(household_id, grid_code, visitor_user_id, visited_at, checklist, notes, "
+                         "changed_records, change_seq, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8) "
+                         "RETURNING id",
+                         {P::Int(visit.household_id), P::Text(visit.grid_code), P::Int(visit.visitor_user_id),
+                          P::Int(visit.visited_at), P::Text(EncodeFields(visit.checklist)), P::Text(visit.notes),
+                          P::Text(refs), P::Int(ctx.at)});
+      visit.id = ToInt(rows.at(0)[0]);
+      Log(tx, *household, "visit", std::nullopt, std::to_string(visit.id), ctx);
+      visit.change_seq = ToInt(tx.Run("SELECT max(seq) FROM change_log WHERE entity = 'household' AND entity_id = ?1 "
+                                      "AND field = 'visit'",
+                                      {P::Int(visit.household_id)})
+                                   .at(0)[0]);
+      tx.Run("UPDATE visits SET change_seq = ?2 WHERE id = ?1", {P::Int(visit.id), P::Int(visit.change_seq)});
+      RememberCreation(tx, ctx, "visit", visit.id);
+    });
+    return visit;
+  });
+}
+
+Result<Slice<Visit>> BaseDataStore::ListVisits(const model::Scope& scope, const VisitQuery& query, Page page) {
+  CG_RETURN_IF_ERROR(internal::ValidatePage(page));
+  std::string prefix = query.grid_prefix.empty() ? scope.root_code() : query.grid_prefix;
+  if (!scope.Contains(prefix)) return MakeError(ErrorCode::kNotFound, "grid not found");
+  return Guard([&]() -> Result<Slice<Visit>> {
+    Slice<Visit> out;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      std::vector<P> params;
+      std::string where = " WHERE " + RangeSql("grid_code", 1, internal::RangeOf(prefix), params);
+      auto add = [&](const std::string& cond, std::int64_t value) {
+        params.push_back(P::Int(value));
+        where += " AND " + cond + " ?" + std::to_string(params.size());
+      };
+      if (query.household_id) add("household_id =", query.household_id);
+      if (query.from) add("visited_at >=", query.from);
+      if (query.to) add("visited_at <", query.to);
+      const std::string from = " FROM visits" + where;
+      out.total = ToInt(tx.Run("SELECT count(*)" + from, params).at(0)[0]);
+      std::size_t n = params.size();
+      params.push_back(P::Int(page.limit));
+      params.push_back(P::Int(page.offset));
+      auto rows = tx.Run(std::string("SELECT ") + kVisitCols + from + " ORDER BY visited_at DESC, id DESC LIMIT ?" +
+                             std::to_string(n + 1) + " OFFSET ?" + std::to_string(n + 2),
+                         params);
+      for (const auto& row : rows) out.items.push_back(ReadVisit(row));
     });
     return out;
   });

@@ -34,6 +34,12 @@ struct WriteContext {
   std::int64_t actor_user_id = 0;  // 0 for system writes (seeding)
   ChangeSource source = ChangeSource::kApi;
   Timestamp at = 0;
+  // Creations only, optional: a client-chosen key, unique per actor. A creation whose key was
+  // used before writes nothing and returns the record (or visit) the first one created, so an
+  // offline client may replay its queue. `request_hash` tells a replay from a different request
+  // reusing the key (kConflict).
+  std::string idempotency_key;
+  std::string request_hash;
 };
 
 // An encrypted personal value (ID or phone number). Binary strings.
@@ -97,6 +103,28 @@ struct AuditEntry {
   std::string hash;
 };
 
+// A grid worker's household visit (DESIGN §3): what was checked and which records changed.
+struct Visit {
+  std::int64_t id = 0;
+  std::int64_t household_id = 0;
+  std::string grid_code;  // the household's grid when visited (set by the store)
+  std::int64_t visitor_user_id = 0;
+  Timestamp visited_at = 0;
+  model::Fields checklist;                    // item -> result, e.g. residents_present=yes
+  std::string notes;
+  std::vector<std::string> changed_records;  // "person:12", "household:4": written on the visit
+  std::int64_t change_seq = 0;               // the change-log row announcing the visit
+  Timestamp created_at = 0;
+};
+
+// Filters of ListVisits; all optional, inside the scope.
+struct VisitQuery {
+  std::string grid_prefix;
+  std::int64_t household_id = 0;
+  Timestamp from = 0;  // visited_at >= from
+  Timestamp to = 0;    // visited_at < to (0: no bound)
+};
+
 // Called inside the creating transaction once the row id is known, to encrypt the personal
 // values bound to that id (fills SealedValue::cipher). May fail; the write is then undone.
 using Sealer = std::function<Status(BaseRecord& record)>;
@@ -132,6 +160,13 @@ class BaseDataStore {
   // Change-log rows after `since_seq` whose grid lies in `scope`, by seq, at most `limit`.
   virtual Result<std::vector<Change>> ChangesSince(const model::Scope& scope, std::int64_t since_seq,
                                                    std::int64_t limit);
+
+  // Records a visit of `visit.household_id` (kNotFound if absent or outside `scope`) and, in the
+  // same transaction, a change-log row on the household: field "visit", null -> the visit id.
+  // With ctx.idempotency_key set, a replay returns the first visit and writes nothing.
+  virtual Result<Visit> CreateVisit(const model::Scope& scope, Visit visit, const WriteContext& ctx);
+  // Visits in `scope` matching `query`, newest first. kNotFound if the grid prefix is outside.
+  virtual Result<Slice<Visit>> ListVisits(const model::Scope& scope, const VisitQuery& query, Page page);
 
   // Appends to the append-only, hash-chained audit log; returns the entry with seq and hashes.
   virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry);

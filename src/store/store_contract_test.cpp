@@ -780,6 +780,113 @@ TEST_P(StoreContract, ChangesSincePagesInScope) {
   EXPECT_FALSE(tail->at(0).new_value.has_value());
 }
 
+BaseRecord FakeHousehold(const std::string& grid) {
+  BaseRecord r;
+  r.entity = model::BaseEntity::kHousehold;
+  r.grid_code = grid;
+  r.fields = {{"grid_code", grid}};
+  return r;
+}
+
+TEST_P(StoreContract, VisitsAreScopedLoggedAndIdempotent) {
+  LoadSmallTree();
+  const auto g1 = Scope::Subtree("150203010008001");
+  const auto g2 = Scope::Subtree("150203010008002");
+  auto h1 = store_->CreateRecord(g1, FakeHousehold("150203010008001"), Ctx(10), nullptr);
+  ASSERT_OK(h1);
+  auto h2 = store_->CreateRecord(g2, FakeHousehold("150203010008002"), Ctx(11), nullptr);
+  ASSERT_OK(h2);
+  Visit v;
+  v.household_id = h1->id;
+  v.visitor_user_id = 7;
+  v.visited_at = 5000;
+  v.checklist = {{"residents_present", "yes"}, {"safety", "ok\nline two"}};
+  v.notes = "独居老人，身体良好";
+  v.changed_records = {"person:3", "household:" + std::to_string(h1->id)};
+  WriteContext ctx = Ctx(6000);
+  ctx.idempotency_key = "visit-uuid-1";
+  ctx.request_hash = "h1";
+  // A household outside the caller's grid is not found; nothing is written.
+  Visit foreign = v;
+  foreign.household_id = h2->id;
+  EXPECT_CODE(store_->CreateVisit(g1, foreign, Ctx(6000)), ErrorCode::kNotFound);
+  auto created = store_->CreateVisit(g1, v, ctx);
+  ASSERT_OK(created);
+  EXPECT_GT(created->id, 0);
+  EXPECT_EQ(created->grid_code, "150203010008001");
+  EXPECT_GT(created->change_seq, 0);
+  // The replay returns the first visit and writes nothing more.
+  auto before = store_->ChangesSince(Scope::System(), 0, 1000);
+  ASSERT_OK(before);
+  auto replay = store_->CreateVisit(g1, v, ctx);
+  ASSERT_OK(replay);
+  EXPECT_EQ(replay->id, created->id);
+  auto after = store_->ChangesSince(Scope::System(), 0, 1000);
+  ASSERT_OK(after);
+  EXPECT_EQ(after->size(), before->size());
+  // The same key with another request is a conflict.
+  WriteContext other = ctx;
+  other.request_hash = "h2";
+  EXPECT_CODE(store_->CreateVisit(g1, v, other), ErrorCode::kConflict);
+  // Another user may use the same key.
+  WriteContext someone = ctx;
+  someone.actor_user_id = 8;
+  auto second = store_->CreateVisit(g1, v, someone);
+  ASSERT_OK(second);
+  EXPECT_NE(second->id, created->id);
+  // The change log announces the visit on the household, in its grid.
+  const Change& logged = after->back();
+  EXPECT_EQ(logged.seq, created->change_seq);
+  EXPECT_EQ(logged.entity, model::BaseEntity::kHousehold);
+  EXPECT_EQ(logged.entity_id, h1->id);
+  EXPECT_EQ(logged.field, "visit");
+  EXPECT_EQ(logged.new_value.value_or(""), std::to_string(created->id));
+  EXPECT_EQ(logged.grid_code, "150203010008001");
+
+  VisitQuery q;
+  q.household_id = h1->id;
+  auto mine = store_->ListVisits(g1, q, {});
+  ASSERT_OK(mine);
+  ASSERT_EQ(mine->total, 2);
+  const Visit& got = mine->items.back();
+  EXPECT_EQ(got.id, created->id);
+  EXPECT_EQ(got.checklist, v.checklist);
+  EXPECT_EQ(got.notes, v.notes);
+  EXPECT_EQ(got.changed_records, v.changed_records);
+  EXPECT_EQ(got.visited_at, 5000);
+  EXPECT_EQ(got.visitor_user_id, 7);
+  auto theirs = store_->ListVisits(g2, q, {});
+  ASSERT_OK(theirs);
+  EXPECT_EQ(theirs->total, 0);
+  VisitQuery outside;
+  outside.grid_prefix = "150203010008001";
+  EXPECT_CODE(store_->ListVisits(g2, outside, {}), ErrorCode::kNotFound);
+  VisitQuery window;
+  window.from = 5001;
+  auto none = store_->ListVisits(Scope::System(), window, {});
+  ASSERT_OK(none);
+  EXPECT_EQ(none->total, 0);
+}
+
+TEST_P(StoreContract, RecordCreationIsIdempotentPerActorAndKey) {
+  LoadSmallTree();
+  const auto g1 = Scope::Subtree("150203010008001");
+  WriteContext ctx = Ctx(10);
+  ctx.idempotency_key = "k-1";
+  ctx.request_hash = "same";
+  auto first = store_->CreateRecord(g1, FakePerson("150203010008001", "王五", "5555"), ctx, FakeSeal());
+  ASSERT_OK(first);
+  auto replay = store_->CreateRecord(g1, FakePerson("150203010008001", "王五", "5555"), ctx, FakeSeal());
+  ASSERT_OK(replay);
+  EXPECT_EQ(replay->id, first->id);
+  RecordQuery q;
+  auto all = store_->ListRecords(Scope::System(), q, {});
+  ASSERT_OK(all);
+  EXPECT_EQ(all->total, 1);
+  // The key named a person: reusing it for a household is a conflict.
+  EXPECT_CODE(store_->CreateRecord(g1, FakeHousehold("150203010008001"), ctx, nullptr), ErrorCode::kConflict);
+}
+
 TEST_P(StoreContract, AuditChainVerifiesAndDetectsTampering) {
   ASSERT_OK(store_->VerifyAuditChain());
   for (int i = 0; i < 3; ++i) {
