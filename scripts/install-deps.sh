@@ -9,7 +9,7 @@ PACKAGES=(
   # C++ libraries
   libboost-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev libpqxx-dev libpq-dev
   libgeos-dev libsodium-dev libgcrypt20-dev libcli11-dev libtomlplusplus-dev libxlsxwriter-dev
-  libzip-dev libpugixml-dev
+  libzip-dev libpugixml-dev libicu-dev
   libvips-dev libexif-dev
   # tests, fuzzing, benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev curl sqlite3

@@ -37,7 +37,8 @@ App::App(store::Store& store, const Clock& clock, Config config)
       auth_(store, clock,
             auth::AuthOptions{config_.session_idle_ms, config_.session_absolute_ms,
                               config_.login_max_failures, config_.login_window_ms}),
-      public_report_limiter_(clock, config_.public_reports_per_hour, 3600'000) {
+      public_report_limiter_(clock, config_.public_reports_per_hour, 3600'000),
+      id_search_limiter_(clock, kIdSearchesPerHour, 3600'000) {
   RegisterRoutes();
 }
 
@@ -46,6 +47,7 @@ void App::RegisterRoutes() {
   RegisterSessionRoutes();
   RegisterOrgRoutes();
   RegisterBaseRoutes();
+  RegisterVisitRoutes();
   RegisterCaseRoutes();
   RegisterPublicCaseRoutes();
   RegisterOpen311Routes();
@@ -128,7 +130,9 @@ Response App::ServeStatic(const Request& request) {
     if (path.rfind("/assets/", 0) == 0 || fs::path(path).has_extension()) {
       return ErrorResponse(404, "not_found", "no such file");
     }
-    candidate = root / "index.html";
+    // The field app (/m/...) is its own single-page app with its own shell.
+    const bool field_app = path == "/m" || path.rfind("/m/", 0) == 0;
+    candidate = root / (field_app ? "m/index.html" : "index.html");
     spa_fallback = true;
     if (!fs::is_regular_file(candidate, ec)) {
       return ErrorResponse(404, "not_found", "web app not built (run: cd web && npm ci && npm run build)");

@@ -30,6 +30,8 @@
 namespace cg::api {
 
 inline constexpr char kSessionCookie[] = "cg_session";
+// ID-number, ID-tail and phone searches one user may make per hour (each is audited).
+inline constexpr int kIdSearchesPerHour = 60;
 
 // The case types, routing rules and working-time calendar, loaded at start from
 // <data_root>/case-types and <data_root>/calendar. Immutable once loaded.
@@ -89,6 +91,12 @@ class App {
   void RegisterSystemRoutes();
   void RegisterBaseRoutes();
   nlohmann::json RecordJson(const store::BaseRecord& record) const;
+  Result<store::WriteContext> CreationContext(const Request& req, const std::string& fallback_key) const;
+  Response StaleVersion(const Request& req, model::BaseEntity e, std::int64_t id, const Error& error);
+  // ID-number, ID-tail and phone searches: rate-limited per user and audited ("search_id");
+  // returns the refusal, or nullopt to go on.
+  std::optional<Response> CheckIdentifyingSearch(const Request& req, model::BaseEntity e, const std::string& q);
+  void RegisterVisitRoutes();
   void RegisterCaseRoutes();
   void RegisterPublicCaseRoutes();
   void RegisterOpen311Routes();
@@ -112,8 +120,12 @@ class App {
   std::unique_ptr<base::Service> base_;
   std::shared_ptr<const CaseData> case_data_;  // guarded by index_mu_
   auth::LoginLimiter public_report_limiter_;   // public and Open311 submissions per address
+  auth::LoginLimiter id_search_limiter_;       // ID/phone searches per user
   std::mutex eval_mu_;                         // one deadline job at a time
 };
+
+// A change-log row as JSON (base_handlers.cpp).
+nlohmann::json ChangeJson(const store::Change& change);
 
 // Security headers every response carries (CSP, nosniff, frame denial, referrer policy).
 void AddSecurityHeaders(Response& response);

@@ -174,6 +174,14 @@ TEST(App, StaticFilesCannotEscapeRoot) {
   // Client-side routes get the app shell; missing assets do not.
   EXPECT_NE(city.Call("GET", "/org/150203").file_path.find("index.html"), std::string::npos);
   EXPECT_EQ(city.Call("GET", "/assets/missing.js").status, 404);
+  // The field app has its own shell for /m and its deep links, with the same CSP.
+  for (const char* p : {"/m", "/m/", "/m/household/12", "/m/login?next=/m/"}) {
+    auto m = city.Call("GET", p);
+    EXPECT_EQ(m.status, 200) << p;
+    EXPECT_NE(m.file_path.find("m/index.html"), std::string::npos) << p << ": " << m.file_path;
+  }
+  EXPECT_EQ(city.Call("GET", "/mobile").file_path.find("m/index.html"), std::string::npos);
+  EXPECT_EQ(city.Call("GET", "/m/assets/missing.js").status, 404);
   for (const char* p : {"/../secret.txt", "/assets/../../secret.txt", "/..", "/a/..\\..\\secret.txt"}) {
     auto r = city.Call("GET", p);
     EXPECT_EQ(r.status, 400) << p;

@@ -6,6 +6,7 @@
 #include "api/app.hpp"
 #include "api/errors.hpp"
 #include "api/json_body.hpp"
+#include "auth/random.hpp"
 
 namespace cg::api {
 namespace {
@@ -74,6 +75,30 @@ Result<std::pair<model::Fields, model::Fields>> BodyFields(const nlohmann::json&
   return std::pair{fields, attributes};
 }
 
+// Who writes and how: source=field_app marks the field app's writes in the change log.
+store::WriteContext WriteContextOf(const Request& req, Timestamp now) {
+  store::WriteContext ctx{req.principal->user.id, store::ChangeSource::kApi, now};
+  if (auto src = req.Query("source"); src && *src == "field_app") ctx.source = store::ChangeSource::kFieldApp;
+  return ctx;
+}
+
+}  // namespace
+
+// The Idempotency-Key header (or `fallback`, e.g. a client-generated visit id) and a hash of the
+// request, so a replay of the same POST returns the first result (docs/field-app.md).
+Result<store::WriteContext> App::CreationContext(const Request& req, const std::string& fallback) const {
+  store::WriteContext ctx = WriteContextOf(req, clock_.Now());
+  std::string key = req.Header("idempotency-key");
+  if (key.empty()) key = fallback;
+  if (key.size() > 200) return MakeError(ErrorCode::kInvalid, "Idempotency-Key: at most 200 characters");
+  for (unsigned char c : key) {
+    if (c < 0x21 || c > 0x7E) return MakeError(ErrorCode::kInvalid, "Idempotency-Key: printable ASCII only");
+  }
+  ctx.idempotency_key = key;
+  if (!key.empty()) ctx.request_hash = auth::Sha256Hex(req.method + " " + req.path + "\n" + req.body);
+  return ctx;
+}
+
 nlohmann::json ChangeJson(const store::Change& c) {
   nlohmann::json j = {{"seq", c.seq},           {"entity", model::BaseEntityName(c.entity)},
                       {"entity_id", c.entity_id}, {"field", c.field},
@@ -83,8 +108,6 @@ nlohmann::json ChangeJson(const store::Change& c) {
   j["new_value"] = c.new_value ? nlohmann::json(*c.new_value) : nlohmann::json(nullptr);
   return j;
 }
-
-}  // namespace
 
 nlohmann::json App::RecordJson(const store::BaseRecord& r) const {
   nlohmann::json fields = nlohmann::json::object(), attributes = nlohmann::json::object();
@@ -112,7 +135,7 @@ void App::RegisterBaseRoutes() {
     const std::string name = model::BaseEntityName(e);
     const std::string base = std::string("/api/v1/") + model::BaseEntityPlural(e);
     const std::string tag = "base-data";
-    router_.Add({"POST", base, Access::kUser, "Create a " + name + " (fields, attributes; field-level errors)", tag,
+    router_.Add({"POST", base, Access::kUser, "Create a " + name + " (fields, attributes; field-level errors; Idempotency-Key: a replay returns the first result)", tag,
                  [this, e, unavailable](Request& req) {
                    if (!base_) return unavailable();
                    if (!CanUseBaseData(req)) return Forbidden();
@@ -121,11 +144,12 @@ void App::RegisterBaseRoutes() {
                    std::vector<model::FieldError> errors;
                    auto parts = BodyFields(*body, errors);
                    if (!parts.ok()) return InvalidFields(parts.error(), errors);
-                   store::WriteContext ctx{req.principal->user.id, store::ChangeSource::kApi, clock_.Now()};
-                   if (auto src = req.Query("source"); src && *src == "field_app") ctx.source = store::ChangeSource::kFieldApp;
-                   auto created = base_->Create(req.principal->scope(), e, parts->first, parts->second, ctx, &errors);
+                   auto ctx = CreationContext(req, "");
+                   if (!ctx.ok()) return ErrorResponse(ctx.error());
+                   auto created = base_->Create(req.principal->scope(), e, parts->first, parts->second, *ctx, &errors);
                    if (!created.ok()) {
                      if (created.error().code == ErrorCode::kNotFound) return ErrorResponse(404, "not_found", "grid not found");
+                     if (created.error().message.starts_with("Idempotency-Key")) return ErrorResponse(created.error());
                      return InvalidFields(created.error(), errors);
                    }
                    return JsonResponse(RecordJson(*created), 201);
@@ -139,6 +163,7 @@ void App::RegisterBaseRoutes() {
                    auto page = ParsePage(req, 50, 500);
                    if (!page.ok()) return ErrorResponse(page.error());
                    base::Search s{req.Query("grid").value_or(""), req.Query("q").value_or(""), *page};
+                   if (auto denied = CheckIdentifyingSearch(req, e, s.q)) return *denied;
                    auto list = base_->List(req.principal->scope(), e, s);
                    if (!list.ok()) {
                      if (list.error().code == ErrorCode::kNotFound) return ErrorResponse(404, "not_found", "grid not found");
@@ -159,7 +184,7 @@ void App::RegisterBaseRoutes() {
                    return JsonResponse(RecordJson(*r));
                  }});
     router_.Add({"PATCH", base + "/{id}", Access::kUser,
-                 "Change a " + name + " (body: version, changed fields, attributes; stale version: 409)", tag,
+                 "Change a " + name + " (body: version, changed fields, attributes; stale version: 409 with the current record and its history)", tag,
                  [this, e, unavailable](Request& req) {
                    if (!base_) return unavailable();
                    auto id = IdParam(req);
@@ -181,11 +206,13 @@ void App::RegisterBaseRoutes() {
                    }
                    auto parts = BodyFields(*body, errors);
                    if (!parts.ok()) return InvalidFields(parts.error(), errors);
-                   store::WriteContext ctx{req.principal->user.id, store::ChangeSource::kApi, clock_.Now()};
                    auto updated = base_->Patch(req.principal->scope(), e, *id, (*body)["version"].get<std::int64_t>(),
-                                               parts->first, parts->second, ctx, &errors);
+                                               parts->first, parts->second, WriteContextOf(req, clock_.Now()), &errors);
                    if (!updated.ok()) {
                      if (updated.error().code == ErrorCode::kInvalid) return InvalidFields(updated.error(), errors);
+                     if (updated.error().code == ErrorCode::kConflict && updated.error().message.starts_with("version")) {
+                       return StaleVersion(req, e, *id, updated.error());
+                     }
                      return ErrorResponse(updated.error());
                    }
                    return JsonResponse(RecordJson(*updated));
@@ -248,6 +275,41 @@ void App::RegisterBaseRoutes() {
                  std::int64_t next = changes->empty() ? since : changes->back().seq;
                  return JsonResponse({{"items", items}, {"next_since", next}});
                }});
+}
+
+Response App::StaleVersion(const Request& req, BaseEntity e, std::int64_t id, const Error& error) {
+  auto scope = req.principal->scope();
+  nlohmann::json body = {{"error", {{"code", "conflict"}, {"message", error.message}}}};
+  auto current = base_->store().GetRecord(scope, e, id);
+  auto history = base_->store().History(scope, e, id);
+  if (current.ok()) body["current"] = RecordJson(*current);
+  nlohmann::json items = nlohmann::json::array();
+  if (history.ok()) {
+    for (const auto& c : *history) items.push_back(ChangeJson(c));
+  }
+  body["history"] = items;
+  return JsonResponse(body, 409);
+}
+
+std::optional<Response> App::CheckIdentifyingSearch(const Request& req, BaseEntity e, const std::string& q) {
+  auto kind = base::ClassifySearch(e, q, DateAt(clock_.Now()));
+  if (kind == base::SearchKind::kNone || kind == base::SearchKind::kText) return std::nullopt;
+  const std::string key = std::to_string(req.principal->user.id);
+  if (std::int64_t wait = id_search_limiter_.RetryAfterMs(key); wait > 0) {
+    Response r = ErrorResponse(429, "rate_limited", "too many ID and phone searches; try again later");
+    r.AddHeader("Retry-After", std::to_string((wait + 999) / 1000));
+    return r;
+  }
+  id_search_limiter_.RecordFailure(key);  // counts searches
+  store::AuditEntry entry;
+  entry.at = clock_.Now();
+  entry.actor_user_id = req.principal->user.id;
+  entry.action = "search_id";
+  entry.entity = model::BaseEntityName(e);
+  entry.field = base::SearchKindName(kind);  // never the searched value
+  entry.reason = "list " + std::string(model::BaseEntityPlural(e));
+  if (auto logged = base_->store().AppendAudit(entry); !logged.ok()) return ErrorResponse(logged.error());
+  return std::nullopt;
 }
 
 Status App::EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary) {

@@ -59,6 +59,8 @@ struct TestCity {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir / "web" / "assets");
     std::ofstream(dir / "web" / "index.html") << "<!doctype html><title>citygrid</title>";
+    std::filesystem::create_directories(dir / "web" / "m");
+    std::ofstream(dir / "web" / "m" / "index.html") << "<!doctype html><title>citygrid field app</title>";
     std::ofstream(dir / "web" / "assets" / "app.js") << "console.log(1)";
     std::ofstream(dir / "secret.txt") << "TOP-SECRET";
     auto s = store::Store::Open("sqlite://" + (dir / "t.db").string());

@@ -210,29 +210,55 @@ Result<store::BaseRecord> Service::Patch(const model::Scope& scope, BaseEntity e
   return updated;
 }
 
+namespace {
+std::string TailText(std::string_view q) {
+  std::string text(model::TrimAscii(q));
+  for (char& c : text)
+    if (c == 'x') c = 'X';
+  return text;
+}
+}  // namespace
+
+SearchKind ClassifySearch(BaseEntity entity, std::string_view q, Date today) {
+  std::string text = TailText(q);
+  if (text.empty()) return SearchKind::kNone;
+  if (entity != BaseEntity::kPerson) return SearchKind::kText;
+  bool tail4 = text.size() == 4;
+  for (char c : text) tail4 = tail4 && ((c >= '0' && c <= '9') || c == 'X');
+  if (model::ParseResidentId(text, today).ok()) return SearchKind::kIdNumber;
+  if (tail4) return SearchKind::kIdTail;
+  if (model::ParseMobilePhone(text).ok()) return SearchKind::kPhone;
+  return SearchKind::kText;
+}
+
+const char* SearchKindName(SearchKind kind) {
+  switch (kind) {
+    case SearchKind::kNone: return "";
+    case SearchKind::kIdNumber: return "id_number";
+    case SearchKind::kIdTail: return "id_tail";
+    case SearchKind::kPhone: return "phone";
+    case SearchKind::kText: return "text";
+  }
+  return "";
+}
+
 Result<store::Slice<store::BaseRecord>> Service::List(const model::Scope& scope, BaseEntity entity,
                                                       const Search& search) {
   store::RecordQuery q;
   q.entity = entity;
   q.grid_prefix = search.grid;
-  std::string text(model::TrimAscii(search.q));
-  if (!text.empty()) {
-    bool tail4 = text.size() == 4;
-    for (char& c : text) {
-      if (c == 'x') c = 'X';
-      tail4 = tail4 && ((c >= '0' && c <= '9') || c == 'X');
-    }
-    auto id = model::ParseResidentId(text, DateAt(clock_.Now()));
-    auto phone = model::ParseMobilePhone(text);
-    if (entity == BaseEntity::kPerson && id.ok()) {
-      q.id_number_index = index_.Compute("person.id_number", id->text);
-    } else if (entity == BaseEntity::kPerson && tail4) {
-      q.id_number_tail = tail_.Compute("person.id_number", text);
-    } else if (entity == BaseEntity::kPerson && phone.ok()) {
-      q.phone_index = index_.Compute("person.phone", *phone);
-    } else {
-      q.name_contains = std::string(model::TrimAscii(search.q));
-    }
+  const Date today = DateAt(clock_.Now());
+  std::string text = TailText(search.q);
+  switch (ClassifySearch(entity, search.q, today)) {
+    case SearchKind::kNone: break;
+    case SearchKind::kIdNumber:
+      q.id_number_index = index_.Compute("person.id_number", model::ParseResidentId(text, today)->text);
+      break;
+    case SearchKind::kIdTail: q.id_number_tail = tail_.Compute("person.id_number", text); break;
+    case SearchKind::kPhone:
+      q.phone_index = index_.Compute("person.phone", *model::ParseMobilePhone(text));
+      break;
+    case SearchKind::kText: q.name_contains = std::string(model::TrimAscii(search.q)); break;
   }
   return store_.ListRecords(scope, q, search.page);
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/date.hpp"
 #include "forms/dictionary.hpp"
 #include "model/base_data.hpp"
 #include "privacy/blind_index.hpp"
@@ -22,6 +23,14 @@ struct Search {
   std::string q;
   store::Page page;
 };
+
+// What a search text is taken for. ID-number and phone searches identify a person and are
+// audited and rate-limited by the caller (api); text searches are not.
+enum class SearchKind { kNone, kIdNumber, kIdTail, kPhone, kText };
+// Classifies `q` for `entity` (only persons have ID and phone numbers). Pure.
+SearchKind ClassifySearch(model::BaseEntity entity, std::string_view q, Date today);
+// "id_number", "id_tail", "phone", "text" or "" for kNone.
+const char* SearchKindName(SearchKind kind);
 
 class Service {
  public:

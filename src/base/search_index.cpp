@@ -1,0 +1,275 @@
+#include "base/search_index.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+
+#include "base/han_text.hpp"
+
+namespace cg::base {
+namespace {
+
+// Terms are 32-bit: a tag in the top 4 bits, a value below.
+constexpr std::uint32_t kCharTag = 0u << 28;     // a code point of the normalised text
+constexpr std::uint32_t kInitialsTag = 1u << 28; // two consecutive pinyin initials
+constexpr std::uint32_t kTailTag = 2u << 28;     // 28 bits of the ID tail hash
+constexpr std::uint32_t kValueMask = (1u << 28) - 1;
+
+std::uint64_t Key(model::BaseEntity e, std::int64_t id) {
+  return (static_cast<std::uint64_t>(e) << 56) | static_cast<std::uint64_t>(id);
+}
+
+std::uint64_t TailBits(std::string_view hash) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, hash.data(), std::min<std::size_t>(hash.size(), sizeof v));
+  return v;
+}
+
+std::uint32_t TailTerm(std::uint64_t bits) { return kTailTag | static_cast<std::uint32_t>(bits & kValueMask); }
+
+std::uint32_t PairTerm(char a, char b) {
+  return kInitialsTag | (static_cast<std::uint32_t>(static_cast<unsigned char>(a)) << 8) |
+         static_cast<unsigned char>(b);
+}
+
+// Distinct terms of a normalised text and its initials.
+std::vector<std::uint32_t> TextTerms(std::string_view text, std::string_view initials) {
+  std::vector<std::uint32_t> terms;
+  ForEachCodePoint(text, [&](char32_t cp) {
+    if (cp != ' ') terms.push_back(kCharTag | static_cast<std::uint32_t>(cp));
+  });
+  for (std::size_t i = 0; i + 1 < initials.size(); ++i) terms.push_back(PairTerm(initials[i], initials[i + 1]));
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  return terms;
+}
+
+// The exclusive upper bound of the codes starting with `prefix`.
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(end.back() + 1);
+  return end;
+}
+
+}  // namespace
+
+struct SearchIndex::Shard {
+  struct Doc {
+    std::int64_t id = 0;
+    model::BaseEntity entity = model::BaseEntity::kPerson;
+    bool live = false;
+    std::uint64_t tail = 0;
+    std::string text;      // normalised
+    std::string initials;  // pinyin initials of text
+  };
+  std::vector<Doc> docs;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> postings;  // (term, doc), sorted
+  // Postings of recent upserts, unsorted, merged into `postings` when they reach kRecentMax:
+  // single upserts (the change feed's start snapshot is millions of them) cost no memmove.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> recent;
+  std::size_t dead = 0;
+  static constexpr std::size_t kRecentMax = 256;
+
+  void Merge() {
+    if (recent.empty()) return;
+    std::sort(recent.begin(), recent.end());
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> merged;
+    merged.reserve(postings.size() + recent.size());
+    std::merge(postings.begin(), postings.end(), recent.begin(), recent.end(), std::back_inserter(merged));
+    postings.swap(merged);
+    recent.clear();
+  }
+
+  // Docs holding `term`, ascending.
+  void DocsWith(std::uint32_t term, std::vector<std::uint32_t>& out) const {
+    out.clear();
+    auto lo = std::lower_bound(postings.begin(), postings.end(), std::pair{term, std::uint32_t{0}});
+    for (auto p = lo; p != postings.end() && p->first == term; ++p) out.push_back(p->second);
+    std::size_t sorted = out.size();
+    for (const auto& p : recent)
+      if (p.first == term) out.push_back(p.second);
+    if (out.size() != sorted) std::sort(out.begin(), out.end());
+  }
+
+  std::vector<std::uint32_t> TermsOf(const Doc& d) const {
+    auto terms = TextTerms(d.text, d.initials);
+    if (d.tail) terms.push_back(TailTerm(d.tail));
+    return terms;
+  }
+};
+
+SearchIndex::SearchIndex() = default;
+SearchIndex::~SearchIndex() = default;
+
+void SearchIndex::RemoveLocked(std::uint64_t key) {
+  auto it = where_.find(key);
+  if (it == where_.end()) return;
+  Shard& s = *it->second.shard;
+  std::uint32_t doc = it->second.doc;
+  for (std::uint32_t term : s.TermsOf(s.docs[doc])) {
+    auto p = std::lower_bound(s.postings.begin(), s.postings.end(), std::pair{term, doc});
+    if (p != s.postings.end() && *p == std::pair{term, doc}) s.postings.erase(p);
+    auto r = std::find(s.recent.begin(), s.recent.end(), std::pair{term, doc});
+    if (r != s.recent.end()) s.recent.erase(r);
+  }
+  s.docs[doc].live = false;
+  s.docs[doc].text.clear();
+  s.docs[doc].initials.clear();
+  ++s.dead;
+  where_.erase(it);
+}
+
+void SearchIndex::Upsert(model::BaseEntity entity, std::int64_t id, std::string_view grid_code, std::string_view text,
+                         std::string_view id_tail_hash) {
+  Shard::Doc d;
+  d.id = id;
+  d.entity = entity;
+  d.live = true;
+  d.tail = id_tail_hash.empty() ? 0 : TailBits(id_tail_hash) | 1;  // never 0 when present
+  d.text = NormalizeSearchText(text);
+  d.initials = PinyinInitials(d.text);
+  std::unique_lock lock(mu_);
+  RemoveLocked(Key(entity, id));
+  auto it = shards_.find(grid_code);
+  if (it == shards_.end()) it = shards_.emplace(std::string(grid_code), std::make_unique<Shard>()).first;
+  Shard& s = *it->second;
+  if (s.dead > 64 && s.dead * 2 > s.docs.size()) {
+    // Compact: renumber live docs and rebuild the postings.
+    std::vector<Shard::Doc> live;
+    for (auto& doc : s.docs)
+      if (doc.live) live.push_back(std::move(doc));
+    s.docs = std::move(live);
+    s.dead = 0;
+    s.postings.clear();
+    s.recent.clear();
+    for (std::uint32_t i = 0; i < s.docs.size(); ++i) {
+      for (std::uint32_t t : s.TermsOf(s.docs[i])) s.postings.emplace_back(t, i);
+      where_[Key(s.docs[i].entity, s.docs[i].id)] = Location{&s, i};
+    }
+    std::sort(s.postings.begin(), s.postings.end());
+  }
+  auto doc = static_cast<std::uint32_t>(s.docs.size());
+  for (std::uint32_t t : s.TermsOf(d)) s.recent.emplace_back(t, doc);
+  if (s.recent.size() >= Shard::kRecentMax) s.Merge();
+  s.docs.push_back(std::move(d));
+  where_[Key(entity, id)] = Location{&s, doc};
+}
+
+void SearchIndex::Load(std::vector<Entry> entries) {
+  std::unique_lock lock(mu_);
+  std::vector<Shard*> touched;
+  where_.reserve(where_.size() + entries.size());
+  for (auto& e : entries) {
+    RemoveLocked(Key(e.entity, e.id));
+    auto it = shards_.find(e.grid_code);
+    if (it == shards_.end()) it = shards_.emplace(e.grid_code, std::make_unique<Shard>()).first;
+    Shard& s = *it->second;
+    Shard::Doc d;
+    d.id = e.id;
+    d.entity = e.entity;
+    d.live = true;
+    d.tail = e.id_tail_hash.empty() ? 0 : TailBits(e.id_tail_hash) | 1;
+    d.text = NormalizeSearchText(e.text);
+    d.initials = PinyinInitials(d.text);
+    auto doc = static_cast<std::uint32_t>(s.docs.size());
+    for (std::uint32_t t : s.TermsOf(d)) s.recent.emplace_back(t, doc);  // merged below
+    s.docs.push_back(std::move(d));
+    where_[Key(e.entity, e.id)] = Location{&s, doc};
+    touched.push_back(&s);
+  }
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (Shard* s : touched) s->Merge();
+}
+
+void SearchIndex::Remove(model::BaseEntity entity, std::int64_t id) {
+  std::unique_lock lock(mu_);
+  RemoveLocked(Key(entity, id));
+}
+
+std::size_t SearchIndex::size() const {
+  std::shared_lock lock(mu_);
+  return where_.size();
+}
+
+template <class Verify>
+SearchHits SearchIndex::Collect(model::BaseEntity entity, std::string_view grid_prefix,
+                                const std::vector<std::uint32_t>& terms, const Verify& verify, std::size_t offset,
+                                std::size_t limit) const {
+  SearchHits out;
+  std::shared_lock lock(mu_);
+  auto first = shards_.lower_bound(grid_prefix);
+  std::string end = PrefixEnd(grid_prefix);
+  auto last = end.empty() ? shards_.end() : shards_.lower_bound(end);  // empty: no upper bound
+  std::vector<std::uint32_t> cand, next, docs;
+  std::vector<std::int64_t> ids;
+  for (auto it = first; it != last; ++it) {
+    const Shard& s = *it->second;
+    // Intersect the postings of every term (per shard these lists are short).
+    bool first_term = true;
+    for (std::uint32_t t : terms) {
+      s.DocsWith(t, docs);
+      if (first_term) {
+        cand.swap(docs);
+        first_term = false;
+      } else {
+        next.clear();
+        std::set_intersection(cand.begin(), cand.end(), docs.begin(), docs.end(), std::back_inserter(next));
+        cand.swap(next);
+      }
+      if (cand.empty()) break;
+    }
+    ids.clear();
+    for (std::uint32_t d : cand) {
+      const Shard::Doc& doc = s.docs[d];
+      if (doc.live && doc.entity == entity && verify(doc)) ids.push_back(doc.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    for (std::int64_t id : ids) {
+      auto n = static_cast<std::size_t>(out.total++);
+      if (n >= offset && out.ids.size() < limit) out.ids.push_back(id);
+    }
+  }
+  return out;
+}
+
+SearchHits SearchIndex::SearchText(model::BaseEntity entity, std::string_view grid_prefix, std::string_view query,
+                                   std::size_t offset, std::size_t limit) const {
+  std::string q = NormalizeSearchText(query);
+  while (!q.empty() && q.back() == ' ') q.pop_back();
+  while (!q.empty() && q.front() == ' ') q.erase(q.begin());
+  if (q.empty()) return {};
+  bool letters = q.size() >= 2 && std::all_of(q.begin(), q.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  auto contains = [&](const Shard::Doc& d) { return d.text.find(q) != std::string::npos; };
+  if (!letters) return Collect(entity, grid_prefix, TextTerms(q, ""), contains, offset, limit);
+  SearchHits by_text = Collect(entity, grid_prefix, TextTerms(q, ""), contains, 0, SIZE_MAX);
+  // Initials: the pairs of the query must all be there, then the initials must contain it.
+  std::vector<std::uint32_t> pairs;
+  for (std::size_t i = 0; i + 1 < q.size(); ++i) pairs.push_back(PairTerm(q[i], q[i + 1]));
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  SearchHits by_initials = Collect(
+      entity, grid_prefix, pairs, [&](const Shard::Doc& d) { return d.initials.find(q) != std::string::npos; }, 0,
+      SIZE_MAX);
+  // Union; ids are unique per entity, and the order across shards is not needed for the union.
+  std::vector<std::int64_t> all = std::move(by_text.ids);
+  all.insert(all.end(), by_initials.ids.begin(), by_initials.ids.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  SearchHits page;
+  page.total = static_cast<std::int64_t>(all.size());
+  for (std::size_t i = offset; i < all.size() && page.ids.size() < limit; ++i) page.ids.push_back(all[i]);
+  return page;
+}
+
+SearchHits SearchIndex::SearchTail(std::string_view grid_prefix, std::string_view tail_hash, std::size_t offset,
+                                   std::size_t limit) const {
+  if (tail_hash.empty()) return {};
+  std::uint64_t bits = TailBits(tail_hash) | 1;
+  return Collect(
+      model::BaseEntity::kPerson, grid_prefix, {TailTerm(bits)}, [&](const Shard::Doc& d) { return d.tail == bits; },
+      offset, limit);
+}
+
+}  // namespace cg::base

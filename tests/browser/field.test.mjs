@@ -1,0 +1,221 @@
+// Browser test of the field app (/m/) on a phone-sized screen: a grid worker opens a household,
+// goes offline, edits two people and records a visit (all queued, "pending"), a colleague
+// changes one of those people meanwhile, the phone comes back online and syncs: the visit and
+// the clean edit reach the server (checked through the API and the change log), the other edit
+// comes back as a conflict showing both values, and keeping "mine" saves it with both values
+// in the record's history.
+//
+//   CITYGRID_URL=http://127.0.0.1:18080 node --test tests/browser/field.test.mjs
+//
+// Env: CITYGRID_URL (required), CHROMIUM (default /usr/bin/chromium).
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const BASE = (process.env.CITYGRID_URL || '').replace(/\/+$/, '')
+const PASSWORD = 'citygrid-demo'
+const GRID = '150203010008001' // jinhua_g1's grid
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const OUT = path.join(REPO, 'test-results')
+
+if (!BASE) {
+  console.error('CITYGRID_URL is not set (e.g. http://127.0.0.1:18080)')
+  process.exit(2)
+}
+
+// A logged-in API client (cookie + CSRF token) for setting up and checking from outside.
+async function apiLogin(username) {
+  const res = await fetch(`${BASE}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  })
+  assert.equal(res.status, 200, `login ${username}`)
+  const cookie = res.headers.get('set-cookie').split(';')[0]
+  const { csrf_token } = await res.json()
+  return async (method, p, body) => {
+    const r = await fetch(`${BASE}/api/v1${p}`, {
+      method,
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf_token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    const text = await r.text()
+    return { status: r.status, body: text ? JSON.parse(text) : null }
+  }
+}
+
+describe('field app: offline visit, sync and conflict', { timeout: 180_000 }, () => {
+  let browser, context, page, admin
+  const problems = []
+  let household, personA, personB, seqBefore
+
+  before(async () => {
+    fs.mkdirSync(OUT, { recursive: true })
+    admin = await apiLogin('admin')
+    // A household of jinhua_g1's grid with at least two members.
+    const list = await admin('GET', `/households?grid=${GRID}&limit=500`)
+    assert.equal(list.status, 200)
+    // Not visited yet (the test may run again against the same server).
+    for (const h of list.body.items.filter((x) => x.members.length >= 2)) {
+      if ((await admin('GET', `/households/${h.id}/visits`)).body.total === 0) {
+        household = h
+        break
+      }
+    }
+    assert.ok(household, 'a household with two members and no visit in the demo grid')
+    personA = (await admin('GET', `/persons/${household.members[0].person_id}`)).body
+    personB = (await admin('GET', `/persons/${household.members[1].person_id}`)).body
+    seqBefore = 0
+    for (let since = 0; ; ) {
+      const page = await admin('GET', `/changes?since=${since}&limit=1000`)
+      assert.equal(page.status, 200)
+      if (page.body.items.length === 0) break
+      since = seqBefore = page.body.next_since
+    }
+
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    })
+    context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    })
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`)
+      })
+    })
+    page = await context.newPage()
+    page.setDefaultTimeout(30_000)
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return
+      const text = m.text()
+      // Expected: 401 of /me before login, offline fetch failures, the 409 of the conflict.
+      if (/status of 401/.test(text) || /ERR_INTERNET_DISCONNECTED/.test(text) || /status of 409/.test(text)) return
+      problems.push(`console: ${text}`)
+    })
+  })
+
+  after(async () => {
+    await browser?.close()
+  })
+
+  it('logs in on a phone and shows the grid', async () => {
+    await page.goto(`${BASE}/m/`)
+    await page.waitForURL(/\/m\/login$/)
+    await page.locator('[data-testid=m-username] input').fill('jinhua_g1')
+    await page.locator('[data-testid=m-password] input').fill(PASSWORD)
+    await page.locator('[data-testid=m-login]').click()
+    await page.waitForURL(`${BASE}/m/`)
+    await page.getByTestId('households-item').first().waitFor()
+    await page.getByTestId('synced-badge').waitFor()
+    assert.match(await page.getByTestId('online-status').innerText(), /在线/)
+    await page.screenshot({ path: path.join(OUT, 'field-grid.png') })
+    // Search by name part, answered by the server.
+    const name = personA.fields.name
+    await page.locator('.van-tab', { hasText: '人员' }).click()
+    await page.locator('[data-testid=m-search] input').fill(name.slice(0, 2))
+    await page.getByTestId('persons-item').filter({ hasText: name }).first().waitFor()
+    await page.screenshot({ path: path.join(OUT, 'field-search.png') })
+    await page.locator('[data-testid=m-search] input').fill('')
+    await page.locator('.van-tab', { hasText: '住户' }).click()
+  })
+
+  it('records a visit and edits people offline, then syncs with one conflict', async () => {
+    // A deep link, served by the SPA fallback.
+    await page.goto(`${BASE}/m/household/${household.id}`)
+    await page.getByTestId('member-item').nth(1).waitFor()
+    await page.getByTestId('synced-badge').waitFor()
+    await context.setOffline(true)
+    await page.getByTestId('online-status').filter({ hasText: '离线' }).waitFor()
+
+    const nameA = personA.fields.name + '甲'
+    const nameB = personB.fields.name + '乙'
+    for (const [i, name] of [[0, nameA], [1, nameB]]) {
+      await page.getByTestId('member-item').nth(i).click()
+      await page.waitForURL(/\/m\/person\/\d+/)
+      await page.locator('[data-testid=person-name] input').fill(name)
+      await page.getByTestId('person-save').click()
+      await page.waitForURL(`${BASE}/m/household/${household.id}`)
+    }
+    await page.getByTestId('record-visit').click()
+    await page.waitForURL(/\/visit$/)
+    await page.getByTestId('check-residents_present').click()
+    await page.getByTestId('check-safety').click()
+    await page.locator('[data-testid=visit-notes] textarea').fill('离线走访：老人身体良好，燃气已检查')
+    await page.getByTestId('save-visit').click()
+    await page.waitForURL(`${BASE}/m/household/${household.id}`)
+    assert.match(await page.getByTestId('pending-badge').innerText(), /待同步 3/)
+    assert.match(await page.getByTestId('visit-item').first().innerText(), /待同步/)
+    await page.screenshot({ path: path.join(OUT, 'field-offline-pending.png') })
+
+    // Nothing reached the server yet.
+    assert.equal((await admin('GET', `/households/${household.id}/visits`)).body.total, 0)
+    // A colleague changes person B meanwhile.
+    const theirs = personB.fields.name + '丙'
+    const changed = await admin('PATCH', `/persons/${personB.id}`, { version: personB.version, name: theirs })
+    assert.equal(changed.status, 200)
+
+    await context.setOffline(false)
+    await page.getByTestId('online-status').filter({ hasText: '在线' }).waitFor()
+    await page.getByTestId('synced-badge').waitFor()
+    await page.getByTestId('conflicts-link').waitFor()
+    await page.screenshot({ path: path.join(OUT, 'field-synced.png') })
+
+    // The visit and the clean edit are on the server, once each, in the change log.
+    const visits = await admin('GET', `/households/${household.id}/visits`)
+    assert.equal(visits.body.total, 1)
+    const visit = visits.body.items[0]
+    assert.equal(visit.checklist.residents_present, 'yes')
+    assert.equal(visit.checklist.safety, 'yes')
+    assert.match(visit.notes, /离线走访/)
+    assert.ok(visit.changed_records.includes(`person:${personA.id}`), JSON.stringify(visit))
+    assert.equal((await admin('GET', `/persons/${personA.id}`)).body.fields.name, nameA)
+    const log = []
+    for (let since = seqBefore; ; ) {
+      const page = await admin('GET', `/changes?since=${since}&limit=1000`)
+      if (page.body.items.length === 0) break
+      log.push(...page.body.items)
+      since = page.body.next_since
+    }
+    assert.ok(log.some((c) => c.entity === 'person' && c.entity_id === personA.id && c.field === 'name' &&
+      c.new_value === nameA && c.source === 'field_app'), 'the edit is in the change log')
+    assert.ok(log.some((c) => c.entity === 'household' && c.entity_id === household.id && c.field === 'visit' &&
+      c.new_value === String(visit.id) && c.source === 'field_app'), 'the visit is in the change log')
+    // B kept the colleague's value for now.
+    assert.equal((await admin('GET', `/persons/${personB.id}`)).body.fields.name, theirs)
+
+    // The conflict shows both values; the worker keeps their own value.
+    await page.getByTestId('conflicts-link').click()
+    await page.waitForURL(/\/m\/conflicts$/)
+    const item = page.getByTestId('conflict-item')
+    await item.waitFor()
+    assert.equal(await item.getByTestId('conflict-mine').innerText(), nameB)
+    assert.equal(await item.getByTestId('conflict-theirs').innerText(), theirs)
+    await page.screenshot({ path: path.join(OUT, 'field-conflict.png') })
+    await item.getByTestId('keep-mine').click()
+    await page.getByTestId('conflict-item').waitFor({ state: 'detached' })
+    await page.getByTestId('synced-badge').waitFor()
+    for (let i = 0; i < 50; i++) {
+      if ((await admin('GET', `/persons/${personB.id}`)).body.fields.name === nameB) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    assert.equal((await admin('GET', `/persons/${personB.id}`)).body.fields.name, nameB)
+    const history = (await admin('GET', `/persons/${personB.id}/history`)).body.items.filter((c) => c.field === 'name')
+    assert.deepEqual(history.slice(-2).map((c) => c.new_value), [theirs, nameB], 'both values are in the history')
+
+    // Replaying does not duplicate: a reload syncs again and the server still has one visit.
+    await page.reload()
+    await page.getByTestId('synced-badge').waitFor()
+    assert.equal((await admin('GET', `/households/${household.id}/visits`)).body.total, 1)
+    assert.deepEqual(problems, [])
+  })
+})

@@ -1,0 +1,47 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, ensureSession } from '../session'
+import { field, openFor, syncNow } from './sync'
+import LoginPage from './pages/LoginPage.vue'
+import GridPage from './pages/GridPage.vue'
+import HouseholdPage from './pages/HouseholdPage.vue'
+import PersonPage from './pages/PersonPage.vue'
+import VisitPage from './pages/VisitPage.vue'
+import ConflictsPage from './pages/ConflictsPage.vue'
+
+export const fieldRouter = createRouter({
+  history: createWebHistory('/m/'),
+  routes: [
+    { path: '/login', name: 'm-login', component: LoginPage, meta: { public: true } },
+    { path: '/', name: 'm-grid', component: GridPage },
+    { path: '/household/:id(\\d+)', name: 'm-household', component: HouseholdPage },
+    { path: '/household/:id(\\d+)/visit', name: 'm-visit', component: VisitPage },
+    { path: '/person/:id(\\d+|new)', name: 'm-person', component: PersonPage },
+    { path: '/conflicts', name: 'm-conflicts', component: ConflictsPage },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+})
+
+fieldRouter.beforeEach(async (to) => {
+  try {
+    await ensureSession()
+  } catch {
+    // Offline: the cached grid is still readable if this phone was signed in before.
+  }
+  if (to.meta.public) return true
+  if (!session.user) {
+    // Offline with a cache: keep working on the last user's grid; the server decides on sync.
+    const last = localStorage.getItem('citygrid.field.lastUser')
+    if (!field.online && last) {
+      const { id, grid } = JSON.parse(last) as { id: number; grid: string }
+      if (!field.user) openFor(id, grid)
+      return true
+    }
+    return { name: 'm-login' }
+  }
+  if (field.user !== Number(session.user.id)) {
+    openFor(Number(session.user.id), session.user.scope.code)
+    localStorage.setItem('citygrid.field.lastUser', JSON.stringify({ id: Number(session.user.id), grid: session.user.scope.code }))
+    void syncNow()
+  }
+  return true
+})

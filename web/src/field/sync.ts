@@ -1,0 +1,356 @@
+// The field app's offline model (docs/field-app.md): the grid's records are cached on the
+// phone; every change is an operation in a persistent queue, applied to the cache at once and
+// sent when online. Creations carry a client-generated key (replays return the first result);
+// edits carry the version they were made on, so a concurrent change elsewhere comes back as a
+// conflict holding both values — nothing is dropped without the worker's choice.
+import { reactive } from 'vue'
+import { ApiError, request } from '../api'
+
+export type Family = 'addresses' | 'households' | 'persons'
+export const FAMILIES: Family[] = ['households', 'persons', 'addresses']
+
+export interface Rec {
+  id: number
+  entity: string
+  version: number
+  grid_code: string
+  fields: Record<string, string>
+  attributes: Record<string, string>
+  members?: { person_id: number; relation: string }[]
+}
+
+export interface Visit {
+  id: number
+  household_id: number
+  visited_at: number
+  checklist: Record<string, string>
+  notes: string
+  changed_records: string[]
+  visitor_user_id: number
+  pending?: boolean
+}
+
+export interface Change {
+  seq: number
+  entity: string
+  entity_id: number
+  field: string
+  old_value: string | null
+  new_value: string | null
+  at: number
+  source: string
+}
+
+export interface Op {
+  op_id: string
+  kind: 'patch' | 'create' | 'visit'
+  family: Family
+  id?: number
+  base_version?: number
+  changes?: Record<string, string>
+  attributes?: Record<string, string>
+  body?: Record<string, unknown>
+  label: string
+  created_at: number
+}
+
+export interface Conflict {
+  op: Op
+  current: Rec
+  history: Change[]
+}
+
+export interface Failure {
+  op: Op
+  message: string
+}
+
+interface Persisted {
+  grid: string
+  seq: number
+  records: Record<Family, Record<string, Rec>>
+  visits: Record<string, Visit[]>
+  visitEdits: Record<string, string[]>
+  lastSync: number
+}
+
+export const field = reactive({
+  user: 0,
+  grid: '',
+  online: typeof navigator === 'undefined' ? true : navigator.onLine,
+  syncing: false,
+  loaded: false,
+  seq: 0,
+  lastSync: 0,
+  error: '',
+  records: { addresses: {}, households: {}, persons: {} } as Record<Family, Record<string, Rec>>,
+  visits: {} as Record<string, Visit[]>,
+  queue: [] as Op[],
+  conflicts: [] as Conflict[],
+  failed: [] as Failure[],
+  // Records changed from a household's page since its last visit was recorded ("person:12").
+  visitEdits: {} as Record<string, string[]>,
+})
+
+const key = (what: string) => `citygrid.field.${what}.${field.user}`
+
+function save(): void {
+  const data: Persisted = {
+    grid: field.grid,
+    seq: field.seq,
+    records: field.records,
+    visits: field.visits,
+    visitEdits: field.visitEdits,
+    lastSync: field.lastSync,
+  }
+  localStorage.setItem(key('cache'), JSON.stringify(data))
+  saveQueue()
+}
+
+function saveQueue(): void {
+  localStorage.setItem(key('queue'), JSON.stringify({ queue: field.queue, conflicts: field.conflicts, failed: field.failed }))
+}
+
+/** Loads the cache and queue of `user` (from an earlier session, maybe offline). */
+export function openFor(user: number, grid: string): void {
+  field.user = user
+  field.grid = grid
+  try {
+    const cached = JSON.parse(localStorage.getItem(key('cache')) ?? 'null') as Persisted | null
+    if (cached && cached.grid === grid) {
+      field.seq = cached.seq
+      field.records = cached.records
+      field.visits = cached.visits
+      field.visitEdits = cached.visitEdits ?? {}
+      field.lastSync = cached.lastSync
+      field.loaded = true
+    }
+    const q = JSON.parse(localStorage.getItem(key('queue')) ?? 'null') as
+      | { queue: Op[]; conflicts: Conflict[]; failed: Failure[] }
+      | null
+    if (q) {
+      field.queue = q.queue
+      field.conflicts = q.conflicts
+      field.failed = q.failed
+    }
+  } catch {
+    // A corrupt cache is dropped and reloaded from the server; the queue is kept if readable.
+  }
+}
+
+/** A client-generated id: the idempotency key of a creation, so replays never duplicate. */
+export function newOpId(): string {
+  return crypto.randomUUID()
+}
+
+export function pendingCount(): number {
+  return field.queue.length
+}
+
+export function enqueue(op: Op): void {
+  field.queue.push(op)
+  applyLocally(op)
+  save()
+  void syncNow()
+}
+
+// The cache shows the change at once; the server's answer replaces it when synced.
+function applyLocally(op: Op): void {
+  if (op.kind === 'patch' && op.id !== undefined) {
+    const r = field.records[op.family][String(op.id)]
+    if (r) {
+      Object.assign(r.fields, op.changes ?? {})
+      Object.assign(r.attributes, op.attributes ?? {})
+    }
+  } else if (op.kind === 'visit' && op.id !== undefined) {
+    const list = (field.visits[String(op.id)] ??= [])
+    const body = op.body as { checklist?: Record<string, string>; notes?: string; visited_at?: number; changed_records?: string[] }
+    list.unshift({
+      id: 0,
+      household_id: op.id,
+      visited_at: body.visited_at ?? op.created_at,
+      checklist: body.checklist ?? {},
+      notes: body.notes ?? '',
+      changed_records: body.changed_records ?? [],
+      visitor_user_id: field.user,
+      pending: true,
+    })
+  }
+}
+
+function isOffline(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 0
+}
+
+async function send(op: Op): Promise<void> {
+  const q = '?source=field_app'
+  if (op.kind === 'patch') {
+    const body = { version: op.base_version, ...op.changes, attributes: op.attributes ?? {} }
+    const rec = await request<Rec>('PATCH', `/${op.family}/${op.id}${q}`, body)
+    field.records[op.family][String(rec.id)] = rec
+  } else if (op.kind === 'create') {
+    const rec = await request<Rec>('POST', `/${op.family}${q}`, op.body, undefined, { 'Idempotency-Key': op.op_id })
+    field.records[op.family][String(rec.id)] = rec
+  } else {
+    const v = await request<Visit>('POST', `/households/${op.id}/visits${q}`, { ...op.body, client_id: op.op_id })
+    const list = (field.visits[String(op.id)] ??= [])
+    const i = list.findIndex((x) => x.pending)
+    if (i >= 0) list.splice(i, 1)
+    if (!list.some((x) => x.id === v.id)) list.unshift(v)
+  }
+}
+
+// Sends queued operations in order; stops at the first network failure (still offline).
+async function flush(): Promise<void> {
+  while (field.queue.length > 0) {
+    const op = field.queue[0]
+    try {
+      await send(op)
+    } catch (e) {
+      if (isOffline(e)) {
+        field.online = false
+        return
+      }
+      const err = e as ApiError
+      const body = err.body as { current?: Rec; history?: Change[] } | undefined
+      if (err.status === 409 && op.kind === 'patch' && body?.current) {
+        field.conflicts.push({ op, current: body.current, history: body.history ?? [] })
+        field.records[op.family][String(body.current.id)] = body.current
+      } else if (err.status === 401) {
+        throw e
+      } else {
+        field.failed.push({ op, message: err.message })
+      }
+    }
+    field.queue.shift()
+    save()
+  }
+}
+
+async function fetchAll<T>(path: string): Promise<T[]> {
+  const out: T[] = []
+  for (let offset = 0; ; offset += 500) {
+    const sep = path.includes('?') ? '&' : '?'
+    const page = await request<{ items: T[]; total: number }>('GET', `${path}${sep}limit=500&offset=${offset}`)
+    out.push(...page.items)
+    if (page.items.length < 500) return out
+  }
+}
+
+const FAMILY_OF: Record<string, Family> = { address: 'addresses', household: 'households', person: 'persons' }
+
+// Pulls the change log since `seq` (scoped to the user by the server) and refetches what it names.
+async function pull(): Promise<void> {
+  const grid = encodeURIComponent(field.grid)
+  if (!field.loaded) {
+    // Note the log's end first: anything written while the lists load is pulled again next time.
+    let seq = 0
+    for (;;) {
+      const page = await request<{ items: Change[]; next_since: number }>('GET', `/changes?since=${seq}&limit=1000`)
+      if (page.items.length === 0) break
+      seq = page.next_since
+    }
+    for (const fam of FAMILIES) {
+      const items = await fetchAll<Rec>(`/${fam}?grid=${grid}`)
+      field.records[fam] = Object.fromEntries(items.map((r) => [String(r.id), r]))
+    }
+    const visits = await fetchAll<Visit>(`/visits?grid=${grid}`)
+    field.visits = {}
+    for (const v of visits) (field.visits[String(v.household_id)] ??= []).push(v)
+    field.seq = seq
+    field.loaded = true
+    return
+  }
+  const touched = new Set<string>()
+  const visited = new Set<number>()
+  for (;;) {
+    const page = await request<{ items: Change[]; next_since: number }>('GET', `/changes?since=${field.seq}&limit=1000`)
+    if (page.items.length === 0) break
+    for (const c of page.items) {
+      const fam = FAMILY_OF[c.entity]
+      if (!fam) continue
+      if (c.field === 'visit') visited.add(c.entity_id)
+      else touched.add(`${fam}/${c.entity_id}`)
+    }
+    field.seq = page.next_since
+  }
+  for (const t of touched) {
+    const [fam, id] = t.split('/') as [Family, string]
+    try {
+      field.records[fam][id] = await request<Rec>('GET', `/${fam}/${id}`)
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) delete field.records[fam][id]
+      else throw e
+    }
+  }
+  for (const hid of visited) {
+    const page = await request<{ items: Visit[] }>('GET', `/households/${hid}/visits?limit=500`)
+    field.visits[String(hid)] = page.items
+  }
+}
+
+let running: Promise<void> | null = null
+
+/** Sends the queue, then pulls what changed. Safe to call often; one run at a time. */
+export function syncNow(): Promise<void> {
+  if (running) return running
+  if (!field.online || !field.user) return Promise.resolve()
+  field.syncing = true
+  running = (async () => {
+    try {
+      await flush()
+      if (field.online) {
+        await pull()
+        field.lastSync = Date.now()
+        field.error = ''
+      }
+    } catch (e) {
+      if (isOffline(e)) field.online = false
+      else field.error = (e as Error).message
+    } finally {
+      save()
+      field.syncing = false
+      running = null
+    }
+  })()
+  return running
+}
+
+/** The worker's choice on a conflict: keep their value (re-sent on the current version) or the server's. */
+export function resolveConflict(index: number, keepMine: boolean): void {
+  const c = field.conflicts[index]
+  if (!c) return
+  field.conflicts.splice(index, 1)
+  if (keepMine) {
+    field.queue.push({ ...c.op, op_id: newOpId(), base_version: c.current.version, created_at: Date.now() })
+  }
+  save()
+  void syncNow()
+}
+
+export function dropFailure(index: number): void {
+  field.failed.splice(index, 1)
+  saveQueue()
+}
+
+/** Forgets the cached records of this phone (logout); refused while changes are queued. */
+export function clearCache(): boolean {
+  if (field.queue.length > 0 || field.conflicts.length > 0) return false
+  localStorage.removeItem(key('cache'))
+  localStorage.removeItem(key('queue'))
+  field.loaded = false
+  field.records = { addresses: {}, households: {}, persons: {} }
+  field.visits = {}
+  field.seq = 0
+  return true
+}
+
+export function watchConnectivity(): void {
+  window.addEventListener('online', () => {
+    field.online = true
+    void syncNow()
+  })
+  window.addEventListener('offline', () => {
+    field.online = false
+  })
+}
