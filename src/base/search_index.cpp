@@ -9,11 +9,17 @@
 namespace cg::base {
 namespace {
 
-// Terms are 32-bit: a tag in the top 4 bits, a value below.
-constexpr std::uint32_t kCharTag = 0u << 28;     // a code point of the normalised text
-constexpr std::uint32_t kInitialsTag = 1u << 28; // two consecutive pinyin initials
-constexpr std::uint32_t kTailTag = 2u << 28;     // 28 bits of the ID tail hash
-constexpr std::uint32_t kValueMask = (1u << 28) - 1;
+// Terms are 32-bit: the record's entity in the top 3 bits, a tag in the next 3, a value below.
+// With the entity in the term, every posting of a term is a match of the right kind, so an
+// exact one-term query is counted without reading the records.
+constexpr std::uint32_t kCharTag = 0;      // a code point of the normalised text
+constexpr std::uint32_t kInitialsTag = 1;  // two consecutive pinyin initials
+constexpr std::uint32_t kTailTag = 2;      // 26 bits of the ID tail hash
+constexpr std::uint32_t kValueMask = (1u << 26) - 1;
+
+std::uint32_t Term(model::BaseEntity e, std::uint32_t tag, std::uint32_t value) {
+  return (static_cast<std::uint32_t>(e) << 29) | (tag << 26) | (value & kValueMask);
+}
 
 std::uint64_t Key(model::BaseEntity e, std::int64_t id) {
   return (static_cast<std::uint64_t>(e) << 56) | static_cast<std::uint64_t>(id);
@@ -25,20 +31,22 @@ std::uint64_t TailBits(std::string_view hash) {
   return v;
 }
 
-std::uint32_t TailTerm(std::uint64_t bits) { return kTailTag | static_cast<std::uint32_t>(bits & kValueMask); }
+std::uint32_t TailTerm(std::uint64_t bits) {
+  return Term(model::BaseEntity::kPerson, kTailTag, static_cast<std::uint32_t>(bits));
+}
 
-std::uint32_t PairTerm(char a, char b) {
-  return kInitialsTag | (static_cast<std::uint32_t>(static_cast<unsigned char>(a)) << 8) |
-         static_cast<unsigned char>(b);
+std::uint32_t PairTerm(model::BaseEntity e, char a, char b) {
+  return Term(e, kInitialsTag,
+              (static_cast<std::uint32_t>(static_cast<unsigned char>(a)) << 8) | static_cast<unsigned char>(b));
 }
 
 // Distinct terms of a normalised text and its initials.
-std::vector<std::uint32_t> TextTerms(std::string_view text, std::string_view initials) {
+std::vector<std::uint32_t> TextTerms(model::BaseEntity e, std::string_view text, std::string_view initials) {
   std::vector<std::uint32_t> terms;
   ForEachCodePoint(text, [&](char32_t cp) {
-    if (cp != ' ') terms.push_back(kCharTag | static_cast<std::uint32_t>(cp));
+    if (cp != ' ') terms.push_back(Term(e, kCharTag, static_cast<std::uint32_t>(cp)));
   });
-  for (std::size_t i = 0; i + 1 < initials.size(); ++i) terms.push_back(PairTerm(initials[i], initials[i + 1]));
+  for (std::size_t i = 0; i + 1 < initials.size(); ++i) terms.push_back(PairTerm(e, initials[i], initials[i + 1]));
   std::sort(terms.begin(), terms.end());
   terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   return terms;
@@ -81,6 +89,14 @@ struct SearchIndex::Shard {
     recent.clear();
   }
 
+  std::size_t CountWith(std::uint32_t term) const {
+    auto range = std::equal_range(postings.begin(), postings.end(), std::pair{term, std::uint32_t{0}},
+                                  [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t n = static_cast<std::size_t>(range.second - range.first);
+    for (const auto& p : recent) n += p.first == term;
+    return n;
+  }
+
   // Docs holding `term`, ascending.
   void DocsWith(std::uint32_t term, std::vector<std::uint32_t>& out) const {
     out.clear();
@@ -93,7 +109,7 @@ struct SearchIndex::Shard {
   }
 
   std::vector<std::uint32_t> TermsOf(const Doc& d) const {
-    auto terms = TextTerms(d.text, d.initials);
+    auto terms = TextTerms(d.entity, d.text, d.initials);
     if (d.tail) terms.push_back(TailTerm(d.tail));
     return terms;
   }
@@ -193,38 +209,75 @@ std::size_t SearchIndex::size() const {
   return where_.size();
 }
 
-template <class Verify>
-SearchHits SearchIndex::Collect(model::BaseEntity entity, std::string_view grid_prefix,
-                                const std::vector<std::uint32_t>& terms, const Verify& verify, std::size_t offset,
+// One way to match: every term present (intersection), then `Matches` on the record; `exact`
+// when the single term is the whole condition.
+struct SearchIndex::Clause {
+  enum class Kind { kText, kInitials, kTail } kind = Kind::kText;
+  std::vector<std::uint32_t> terms;
+  std::string q;
+  std::uint64_t tail = 0;
+  bool exact = false;
+
+  bool Matches(const Shard::Doc& d) const {
+    switch (kind) {
+      case Kind::kText: return d.text.find(q) != std::string::npos;
+      case Kind::kInitials: return d.initials.find(q) != std::string::npos;
+      case Kind::kTail: return d.tail == tail;
+    }
+    return false;
+  }
+};
+
+SearchHits SearchIndex::Collect(const std::vector<Clause>& clauses, std::string_view grid_prefix, std::size_t offset,
                                 std::size_t limit) const {
   SearchHits out;
   std::shared_lock lock(mu_);
   auto first = shards_.lower_bound(grid_prefix);
   std::string end = PrefixEnd(grid_prefix);
   auto last = end.empty() ? shards_.end() : shards_.lower_bound(end);  // empty: no upper bound
-  std::vector<std::uint32_t> cand, next, docs;
+  std::vector<std::uint32_t> cand, next, docs, matched, merged;
   std::vector<std::int64_t> ids;
+  const bool countable = clauses.size() == 1 && clauses[0].exact && clauses[0].terms.size() == 1;
   for (auto it = first; it != last; ++it) {
     const Shard& s = *it->second;
-    // Intersect the postings of every term (per shard these lists are short).
-    bool first_term = true;
-    for (std::uint32_t t : terms) {
-      s.DocsWith(t, docs);
-      if (first_term) {
-        cand.swap(docs);
-        first_term = false;
-      } else {
-        next.clear();
-        std::set_intersection(cand.begin(), cand.end(), docs.begin(), docs.end(), std::back_inserter(next));
-        cand.swap(next);
+    const auto total = static_cast<std::size_t>(out.total);
+    if (countable) {
+      // Count only, unless this shard holds part of the requested page.
+      std::size_t n = s.CountWith(clauses[0].terms[0]);
+      if (n == 0) continue;
+      if (out.ids.size() >= limit || total + n <= offset) {
+        out.total += static_cast<std::int64_t>(n);
+        continue;
       }
-      if (cand.empty()) break;
+    }
+    matched.clear();
+    for (const Clause& c : clauses) {
+      bool first_term = true;
+      for (std::uint32_t t : c.terms) {
+        s.DocsWith(t, docs);
+        if (first_term) {
+          cand.swap(docs);
+          first_term = false;
+        } else {
+          next.clear();
+          std::set_intersection(cand.begin(), cand.end(), docs.begin(), docs.end(), std::back_inserter(next));
+          cand.swap(next);
+        }
+        if (cand.empty()) break;
+      }
+      if (!c.exact) {
+        std::erase_if(cand, [&](std::uint32_t d) { return !c.Matches(s.docs[d]); });
+      }
+      merged.clear();
+      std::set_union(matched.begin(), matched.end(), cand.begin(), cand.end(), std::back_inserter(merged));
+      matched.swap(merged);
+    }
+    if (out.ids.size() >= limit || total + matched.size() <= offset) {
+      out.total += static_cast<std::int64_t>(matched.size());
+      continue;
     }
     ids.clear();
-    for (std::uint32_t d : cand) {
-      const Shard::Doc& doc = s.docs[d];
-      if (doc.live && doc.entity == entity && verify(doc)) ids.push_back(doc.id);
-    }
+    for (std::uint32_t d : matched) ids.push_back(s.docs[d].id);
     std::sort(ids.begin(), ids.end());
     for (std::int64_t id : ids) {
       auto n = static_cast<std::size_t>(out.total++);
@@ -240,36 +293,34 @@ SearchHits SearchIndex::SearchText(model::BaseEntity entity, std::string_view gr
   while (!q.empty() && q.back() == ' ') q.pop_back();
   while (!q.empty() && q.front() == ' ') q.erase(q.begin());
   if (q.empty()) return {};
-  bool letters = q.size() >= 2 && std::all_of(q.begin(), q.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-  auto contains = [&](const Shard::Doc& d) { return d.text.find(q) != std::string::npos; };
-  if (!letters) return Collect(entity, grid_prefix, TextTerms(q, ""), contains, offset, limit);
-  SearchHits by_text = Collect(entity, grid_prefix, TextTerms(q, ""), contains, 0, SIZE_MAX);
-  // Initials: the pairs of the query must all be there, then the initials must contain it.
-  std::vector<std::uint32_t> pairs;
-  for (std::size_t i = 0; i + 1 < q.size(); ++i) pairs.push_back(PairTerm(q[i], q[i + 1]));
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  SearchHits by_initials = Collect(
-      entity, grid_prefix, pairs, [&](const Shard::Doc& d) { return d.initials.find(q) != std::string::npos; }, 0,
-      SIZE_MAX);
-  // Union; ids are unique per entity, and the order across shards is not needed for the union.
-  std::vector<std::int64_t> all = std::move(by_text.ids);
-  all.insert(all.end(), by_initials.ids.begin(), by_initials.ids.end());
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  SearchHits page;
-  page.total = static_cast<std::int64_t>(all.size());
-  for (std::size_t i = offset; i < all.size() && page.ids.size() < limit; ++i) page.ids.push_back(all[i]);
-  return page;
+  std::vector<Clause> clauses(1);
+  clauses[0].kind = Clause::Kind::kText;
+  clauses[0].terms = TextTerms(entity, q, "");
+  clauses[0].q = q;
+  std::size_t code_points = 0;
+  ForEachCodePoint(q, [&](char32_t) { ++code_points; });
+  clauses[0].exact = code_points == 1;
+  if (q.size() >= 2 && std::all_of(q.begin(), q.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+    // Pinyin initials too: all pairs of the query present, then the initials contain it.
+    Clause& c = clauses.emplace_back();
+    c.kind = Clause::Kind::kInitials;
+    for (std::size_t i = 0; i + 1 < q.size(); ++i) c.terms.push_back(PairTerm(entity, q[i], q[i + 1]));
+    std::sort(c.terms.begin(), c.terms.end());
+    c.terms.erase(std::unique(c.terms.begin(), c.terms.end()), c.terms.end());
+    c.q = q;
+    c.exact = q.size() == 2;
+  }
+  return Collect(clauses, grid_prefix, offset, limit);
 }
 
 SearchHits SearchIndex::SearchTail(std::string_view grid_prefix, std::string_view tail_hash, std::size_t offset,
                                    std::size_t limit) const {
   if (tail_hash.empty()) return {};
-  std::uint64_t bits = TailBits(tail_hash) | 1;
-  return Collect(
-      model::BaseEntity::kPerson, grid_prefix, {TailTerm(bits)}, [&](const Shard::Doc& d) { return d.tail == bits; },
-      offset, limit);
+  Clause c;
+  c.kind = Clause::Kind::kTail;
+  c.tail = TailBits(tail_hash) | 1;
+  c.terms = {TailTerm(c.tail)};
+  return Collect({c}, grid_prefix, offset, limit);
 }
 
 }  // namespace cg::base

@@ -47,7 +47,7 @@ class SearchIndex {
 
   // Records of `entity` in grids starting with `grid_prefix` whose text contains `query`
   // (normalised) or, for a query of two or more ASCII letters, whose pinyin initials contain
-  // it (those answers are in id order).
+  // it.
   SearchHits SearchText(model::BaseEntity entity, std::string_view grid_prefix, std::string_view query,
                         std::size_t offset, std::size_t limit) const;
   // Persons in the range whose ID tail hash is `tail_hash`.
@@ -62,9 +62,9 @@ class SearchIndex {
     Shard* shard;
     std::uint32_t doc;
   };
-  template <class Verify>
-  SearchHits Collect(model::BaseEntity entity, std::string_view grid_prefix, const std::vector<std::uint32_t>& terms,
-                     const Verify& verify, std::size_t offset, std::size_t limit) const;
+  struct Clause;
+  SearchHits Collect(const std::vector<Clause>& clauses, std::string_view grid_prefix, std::size_t offset,
+                     std::size_t limit) const;
   void RemoveLocked(std::uint64_t key);
 
   mutable std::shared_mutex mu_;
