@@ -20,3 +20,6 @@ watchConnectivity()
 const app = createApp(FieldApp).use(fieldRouter)
 for (const c of [Button, Cell, CellGroup, Checkbox, Empty, Field, Form, NavBar, Search, Tab, Tabs, Tag]) app.use(c)
 app.mount('#app')
+
+// The app shell offline (public/m/sw.js); the data cache and queue work without it.
+if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/m/sw.js', { scope: '/m/' }).catch(() => undefined)
