@@ -62,7 +62,24 @@ std::string PrefixEnd(std::string_view prefix) {
 
 }  // namespace
 
+// Per community (the first 12 characters of the grid codes): how many records hold each
+// non-tail term, so an exact one-term query over a district or the city counts ~1,000
+// communities instead of reading ~10,000 shards.
+struct SearchIndex::Group {
+  std::unordered_map<std::uint32_t, std::uint32_t> counts;
+
+  void Add(const std::vector<std::uint32_t>& terms, int delta) {
+    for (std::uint32_t t : terms) {
+      if (((t >> 26) & 7) == kTailTag) continue;
+      auto& n = counts[t];
+      n += delta;
+      if (n == 0) counts.erase(t);
+    }
+  }
+};
+
 struct SearchIndex::Shard {
+  Group* group = nullptr;
   struct Doc {
     std::int64_t id = 0;
     model::BaseEntity entity = model::BaseEntity::kPerson;
@@ -118,12 +135,23 @@ struct SearchIndex::Shard {
 SearchIndex::SearchIndex() = default;
 SearchIndex::~SearchIndex() = default;
 
+SearchIndex::Shard& SearchIndex::ShardFor(std::string_view grid_code) {
+  auto it = shards_.find(grid_code);
+  if (it == shards_.end()) {
+    it = shards_.emplace(std::string(grid_code), std::make_unique<Shard>()).first;
+    it->second->group = &groups_[std::string(grid_code.substr(0, kGroupCodeLength))];
+  }
+  return *it->second;
+}
+
 void SearchIndex::RemoveLocked(std::uint64_t key) {
   auto it = where_.find(key);
   if (it == where_.end()) return;
   Shard& s = *it->second.shard;
   std::uint32_t doc = it->second.doc;
-  for (std::uint32_t term : s.TermsOf(s.docs[doc])) {
+  const auto terms = s.TermsOf(s.docs[doc]);
+  s.group->Add(terms, -1);
+  for (std::uint32_t term : terms) {
     auto p = std::lower_bound(s.postings.begin(), s.postings.end(), std::pair{term, doc});
     if (p != s.postings.end() && *p == std::pair{term, doc}) s.postings.erase(p);
     auto r = std::find(s.recent.begin(), s.recent.end(), std::pair{term, doc});
@@ -147,9 +175,7 @@ void SearchIndex::Upsert(model::BaseEntity entity, std::int64_t id, std::string_
   d.initials = PinyinInitials(d.text);
   std::unique_lock lock(mu_);
   RemoveLocked(Key(entity, id));
-  auto it = shards_.find(grid_code);
-  if (it == shards_.end()) it = shards_.emplace(std::string(grid_code), std::make_unique<Shard>()).first;
-  Shard& s = *it->second;
+  Shard& s = ShardFor(grid_code);
   if (s.dead > 64 && s.dead * 2 > s.docs.size()) {
     // Compact: renumber live docs and rebuild the postings.
     std::vector<Shard::Doc> live;
@@ -166,7 +192,9 @@ void SearchIndex::Upsert(model::BaseEntity entity, std::int64_t id, std::string_
     std::sort(s.postings.begin(), s.postings.end());
   }
   auto doc = static_cast<std::uint32_t>(s.docs.size());
-  for (std::uint32_t t : s.TermsOf(d)) s.recent.emplace_back(t, doc);
+  const auto terms = s.TermsOf(d);
+  s.group->Add(terms, +1);
+  for (std::uint32_t t : terms) s.recent.emplace_back(t, doc);
   if (s.recent.size() >= Shard::kRecentMax) s.Merge();
   s.docs.push_back(std::move(d));
   where_[Key(entity, id)] = Location{&s, doc};
@@ -178,9 +206,7 @@ void SearchIndex::Load(std::vector<Entry> entries) {
   where_.reserve(where_.size() + entries.size());
   for (auto& e : entries) {
     RemoveLocked(Key(e.entity, e.id));
-    auto it = shards_.find(e.grid_code);
-    if (it == shards_.end()) it = shards_.emplace(e.grid_code, std::make_unique<Shard>()).first;
-    Shard& s = *it->second;
+    Shard& s = ShardFor(e.grid_code);
     Shard::Doc d;
     d.id = e.id;
     d.entity = e.entity;
@@ -189,7 +215,9 @@ void SearchIndex::Load(std::vector<Entry> entries) {
     d.text = NormalizeSearchText(e.text);
     d.initials = PinyinInitials(d.text);
     auto doc = static_cast<std::uint32_t>(s.docs.size());
-    for (std::uint32_t t : s.TermsOf(d)) s.recent.emplace_back(t, doc);  // merged below
+    const auto terms = s.TermsOf(d);
+    s.group->Add(terms, +1);
+    for (std::uint32_t t : terms) s.recent.emplace_back(t, doc);  // merged below
     s.docs.push_back(std::move(d));
     where_[Key(e.entity, e.id)] = Location{&s, doc};
     touched.push_back(&s);
@@ -228,10 +256,8 @@ struct SearchIndex::Clause {
   }
 };
 
-SearchHits SearchIndex::Collect(const std::vector<Clause>& clauses, std::string_view grid_prefix, std::size_t offset,
-                                std::size_t limit) const {
-  SearchHits out;
-  std::shared_lock lock(mu_);
+void SearchIndex::CollectShards(const std::vector<Clause>& clauses, std::string_view grid_prefix, std::size_t offset,
+                                std::size_t limit, SearchHits& out) const {
   auto first = shards_.lower_bound(grid_prefix);
   std::string end = PrefixEnd(grid_prefix);
   auto last = end.empty() ? shards_.end() : shards_.lower_bound(end);  // empty: no upper bound
@@ -283,6 +309,33 @@ SearchHits SearchIndex::Collect(const std::vector<Clause>& clauses, std::string_
       auto n = static_cast<std::size_t>(out.total++);
       if (n >= offset && out.ids.size() < limit) out.ids.push_back(id);
     }
+  }
+}
+
+SearchHits SearchIndex::Collect(const std::vector<Clause>& clauses, std::string_view grid_prefix, std::size_t offset,
+                                std::size_t limit) const {
+  SearchHits out;
+  std::shared_lock lock(mu_);
+  const bool countable = clauses.size() == 1 && clauses[0].exact && clauses[0].terms.size() == 1 &&
+                         ((clauses[0].terms[0] >> 26) & 7) != kTailTag;
+  if (!countable || grid_prefix.size() >= kGroupCodeLength) {
+    CollectShards(clauses, grid_prefix, offset, limit, out);
+    return out;
+  }
+  // Wide scope: count whole communities; read shards only where the page falls.
+  const std::uint32_t term = clauses[0].terms[0];
+  auto first = groups_.lower_bound(grid_prefix);
+  std::string end = PrefixEnd(grid_prefix);
+  auto last = end.empty() ? groups_.end() : groups_.lower_bound(end);
+  for (auto it = first; it != last; ++it) {
+    auto c = it->second.counts.find(term);
+    if (c == it->second.counts.end()) continue;
+    const auto total = static_cast<std::size_t>(out.total);
+    if (out.ids.size() >= limit || total + c->second <= offset) {
+      out.total += c->second;
+      continue;
+    }
+    CollectShards(clauses, it->first, offset, limit, out);
   }
   return out;
 }

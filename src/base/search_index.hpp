@@ -63,12 +63,18 @@ class SearchIndex {
     std::uint32_t doc;
   };
   struct Clause;
+  struct Group;
+  static constexpr std::size_t kGroupCodeLength = 12;  // a community's code
+  Shard& ShardFor(std::string_view grid_code);
+  void CollectShards(const std::vector<Clause>& clauses, std::string_view grid_prefix, std::size_t offset,
+                     std::size_t limit, SearchHits& out) const;
   SearchHits Collect(const std::vector<Clause>& clauses, std::string_view grid_prefix, std::size_t offset,
                      std::size_t limit) const;
   void RemoveLocked(std::uint64_t key);
 
   mutable std::shared_mutex mu_;
   std::map<std::string, std::unique_ptr<Shard>, std::less<>> shards_;  // by grid code
+  std::map<std::string, Group, std::less<>> groups_;                    // by community code
   std::unordered_map<std::uint64_t, Location> where_;                   // (entity, id) -> doc
 };
 

@@ -98,6 +98,34 @@ TEST_F(SearchIndexTest, UpdatesMovesAndRemovals) {
   EXPECT_EQ(Ids(bulk.SearchTail("", "tail-DDDD", 0, 10)), (std::vector<std::int64_t>{8}));
 }
 
+TEST(SearchIndexWide, CommunityCountsAgreeWithShardsAndPagesCrossCommunities) {
+  SearchIndex idx;
+  std::int64_t id = 0;
+  for (const char* community : {"150203010008", "150203010009", "150203011001"})
+    for (const char* grid : {"001", "002"})
+      for (const char* name : {"王一", "王二", "李三"})
+        idx.Upsert(BaseEntity::kPerson, ++id, std::string(community) + grid, name, "");
+  // District scope (counted per community) and grid-by-grid agree.
+  auto all = idx.SearchText(BaseEntity::kPerson, "150203", "王", 0, 100);
+  EXPECT_EQ(all.total, 12);
+  ASSERT_EQ(all.ids.size(), 12u);
+  for (std::size_t offset : {0, 3, 5, 11, 12, 20}) {
+    auto page = idx.SearchText(BaseEntity::kPerson, "150203", "王", offset, 4);
+    EXPECT_EQ(page.total, 12) << offset;
+    std::vector<std::int64_t> expect(all.ids.begin() + std::min<std::size_t>(offset, 12),
+                                     all.ids.begin() + std::min<std::size_t>(offset + 4, 12));
+    EXPECT_EQ(page.ids, expect) << offset;
+  }
+  EXPECT_EQ(idx.SearchText(BaseEntity::kPerson, "", "王", 0, 100).ids, all.ids);
+  EXPECT_EQ(idx.SearchText(BaseEntity::kPerson, "150203010", "王", 0, 100).total, 8);
+  // Counts follow removals and renames.
+  idx.Remove(BaseEntity::kPerson, 1);
+  idx.Upsert(BaseEntity::kPerson, 3, "150203010008001", "王三", "");  // 李三 -> 王三
+  EXPECT_EQ(idx.SearchText(BaseEntity::kPerson, "150203", "王", 0, 100).total, 12);
+  EXPECT_EQ(idx.SearchText(BaseEntity::kPerson, "150203", "李", 0, 100).total, 5);
+  EXPECT_EQ(idx.SearchText(BaseEntity::kPerson, "150203", "wy", 0, 100).total, 5);  // 王一 x 5
+}
+
 TEST_F(SearchIndexTest, HostileQueries) {
   for (std::string q : {std::string(""), std::string("   "), std::string("\xff\xfe"), std::string(10000, 'a'),
                         std::string("%_'\";--"), std::string("\0x", 2)}) {
