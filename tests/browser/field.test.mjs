@@ -26,6 +26,14 @@ if (!BASE) {
   process.exit(2)
 }
 
+// A valid resident ID number (GB 11643 check digit) that the demo population does not use.
+function residentId() {
+  const body = `150203${1930 + Math.floor(Math.random() * 20)}0101${String(900 + Math.floor(Math.random() * 99)).padStart(3, '0')}`
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...body].reduce((acc, c, i) => acc + Number(c) * w[i], 0)
+  return body + '10X98765432'[sum % 11]
+}
+
 // A logged-in API client (cookie + CSRF token) for setting up and checking from outside.
 async function apiLogin(username) {
   const res = await fetch(`${BASE}/api/v1/session`, {
@@ -146,6 +154,15 @@ describe('field app: offline visit, sync and conflict', { timeout: 180_000 }, ()
       await page.getByTestId('person-save').click()
       await page.waitForURL(`${BASE}/m/household/${household.id}`)
     }
+    // A new member, added offline: created on sync, then joined to the household.
+    const newcomer = '新成员' + String(Date.now()).slice(-4)
+    await page.getByTestId('add-person').click()
+    await page.waitForURL(/\/m\/person\/new/)
+    await page.locator('[data-testid=person-name] input').fill(newcomer)
+    await page.locator('[data-testid=person-id_number] input').fill(residentId())
+    await page.getByTestId('person-relation').selectOption('80')
+    await page.getByTestId('person-save').click()
+    await page.waitForURL(`${BASE}/m/household/${household.id}`)
     await page.getByTestId('record-visit').click()
     await page.waitForURL(/\/visit$/)
     await page.getByTestId('check-residents_present').click()
@@ -153,7 +170,7 @@ describe('field app: offline visit, sync and conflict', { timeout: 180_000 }, ()
     await page.locator('[data-testid=visit-notes] textarea').fill('离线走访：老人身体良好，燃气已检查')
     await page.getByTestId('save-visit').click()
     await page.waitForURL(`${BASE}/m/household/${household.id}`)
-    assert.match(await page.getByTestId('pending-badge').innerText(), /待同步 3/)
+    assert.match(await page.getByTestId('pending-badge').innerText(), /待同步 4/)
     assert.match(await page.getByTestId('visit-item').first().innerText(), /待同步/)
     await page.screenshot({ path: path.join(OUT, 'field-offline-pending.png') })
 
@@ -190,6 +207,11 @@ describe('field app: offline visit, sync and conflict', { timeout: 180_000 }, ()
       c.new_value === nameA && c.source === 'field_app'), 'the edit is in the change log')
     assert.ok(log.some((c) => c.entity === 'household' && c.entity_id === household.id && c.field === 'visit' &&
       c.new_value === String(visit.id) && c.source === 'field_app'), 'the visit is in the change log')
+    // The newcomer exists once and is a member (relation 80) of the household.
+    const found = (await admin('GET', `/persons?grid=${GRID}&q=${encodeURIComponent(newcomer)}`)).body
+    assert.equal(found.total, 1)
+    const members = (await admin('GET', `/households/${household.id}`)).body.members
+    assert.ok(members.some((m) => m.person_id === found.items[0].id && m.relation === '80'), JSON.stringify(members))
     // B kept the colleague's value for now.
     assert.equal((await admin('GET', `/persons/${personB.id}`)).body.fields.name, theirs)
 

@@ -50,6 +50,8 @@ export interface Op {
   changes?: Record<string, string>
   attributes?: Record<string, string>
   body?: Record<string, unknown>
+  // A created person joins this household once the server has given it an id.
+  join?: { household_id: number; relation: string }
   label: string
   created_at: number
 }
@@ -191,6 +193,21 @@ async function send(op: Op): Promise<void> {
   } else if (op.kind === 'create') {
     const rec = await request<Rec>('POST', `/${op.family}${q}`, op.body, undefined, { 'Idempotency-Key': op.op_id })
     field.records[op.family][String(rec.id)] = rec
+    const h = op.join ? field.records.households[String(op.join.household_id)] : undefined
+    if (op.join && h && !(h.members ?? []).some((m) => m.person_id === rec.id)) {
+      // Queued behind the rest, on the household version this phone knows (a conflict if stale).
+      const members = [...(h.members ?? []).map((m) => `${m.person_id}:${m.relation}`), `${rec.id}:${op.join.relation}`]
+      field.queue.push({
+        op_id: newOpId(),
+        kind: 'patch',
+        family: 'households',
+        id: h.id,
+        base_version: h.version,
+        changes: { members: members.join(',') },
+        label: op.label,
+        created_at: Date.now(),
+      })
+    }
   } else {
     const v = await request<Visit>('POST', `/households/${op.id}/visits${q}`, { ...op.body, client_id: op.op_id })
     const list = (field.visits[String(op.id)] ??= [])
