@@ -45,8 +45,6 @@ const CORE: FormField[] = [
   },
 ]
 
-const KEY = 'citygrid.field.form.person'
-
 export function label(x: { code: string; label_zh: string; label_en: string }): string {
   const text = locale.value === 'en' ? x.label_en : x.label_zh
   return text || ft(`field.${x.code}`)
@@ -57,22 +55,26 @@ function editable(f: FormField): boolean {
   return f.core || (f.type !== 'id_number' && f.type !== 'phone' && f.type !== 'uscc')
 }
 
-/** The person form's sections: from the server when it answers, else the last copy, else core fields. */
-export async function personForm(): Promise<FormSection[]> {
+/**
+ * The sections of `entity`'s form: from the server when it answers, else the last copy, else the
+ * model's core fields (persons) or none (households: head and members are edited on their own).
+ */
+export async function formFor(entity: 'person' | 'household'): Promise<FormSection[]> {
+  const key = `citygrid.field.form.${entity}`
   try {
-    const form = await request<{ sections: FormSection[] }>('GET', '/forms/person')
+    const form = await request<{ sections: FormSection[] }>('GET', `/forms/${entity}`)
     const sections = form.sections
-      .filter((s) => s.entity === 'person')
+      .filter((s) => s.entity === entity)
       .map((s) => ({ ...s, fields: s.fields.filter(editable) }))
       .filter((s) => s.fields.length > 0)
-    if (sections.length > 0) {
-      localStorage.setItem(KEY, JSON.stringify(sections))
-      return sections
-    }
+    localStorage.setItem(key, JSON.stringify(sections))
+    return sections
   } catch (e) {
     if (!(e instanceof ApiError)) throw e
   }
-  const saved = localStorage.getItem(KEY)
+  const saved = localStorage.getItem(key)
   if (saved) return JSON.parse(saved) as FormSection[]
-  return [{ entity: 'person', group: 'core', label_zh: '基本信息', label_en: 'Basic', fields: CORE }]
+  return entity === 'person' ? [{ entity: 'person', group: 'core', label_zh: '基本信息', label_en: 'Basic', fields: CORE }] : []
 }
+
+export const personForm = () => formFor('person')

@@ -6,6 +6,7 @@ import GridPage from './pages/GridPage.vue'
 import HouseholdPage from './pages/HouseholdPage.vue'
 import PersonPage from './pages/PersonPage.vue'
 import VisitPage from './pages/VisitPage.vue'
+import HouseholdEditPage from './pages/HouseholdEditPage.vue'
 import ConflictsPage from './pages/ConflictsPage.vue'
 
 export const fieldRouter = createRouter({
@@ -15,6 +16,7 @@ export const fieldRouter = createRouter({
     { path: '/', name: 'm-grid', component: GridPage },
     { path: '/household/:id(\\d+)', name: 'm-household', component: HouseholdPage },
     { path: '/household/:id(\\d+)/visit', name: 'm-visit', component: VisitPage },
+    { path: '/household/:id(\\d+)/edit', name: 'm-household-edit', component: HouseholdEditPage },
     { path: '/person/:id(\\d+|new)', name: 'm-person', component: PersonPage },
     { path: '/conflicts', name: 'm-conflicts', component: ConflictsPage },
     { path: '/:rest(.*)*', redirect: '/' },

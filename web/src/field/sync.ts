@@ -43,7 +43,7 @@ export interface Change {
 
 export interface Op {
   op_id: string
-  kind: 'patch' | 'create' | 'visit'
+  kind: 'patch' | 'create' | 'visit' | 'join'
   family: Family
   id?: number
   base_version?: number
@@ -156,6 +156,28 @@ export function enqueue(op: Op): void {
   void syncNow()
 }
 
+/**
+ * Queues an edit of `rec` made on its current version; false if nothing changed. With
+ * `household`, the record is listed among the changes of that household's next visit.
+ */
+export function enqueuePatch(
+  family: Family,
+  rec: Rec,
+  changes: Record<string, string>,
+  attributes: Record<string, string>,
+  label: string,
+  household?: string,
+): boolean {
+  if (Object.keys(changes).length + Object.keys(attributes).length === 0) return false
+  enqueue({ op_id: newOpId(), kind: 'patch', family, id: rec.id, base_version: rec.version, changes, attributes, label, created_at: Date.now() })
+  if (household) {
+    const ref = `${family === 'persons' ? 'person' : 'household'}:${rec.id}`
+    const list = (field.visitEdits[household] ??= [])
+    if (!list.includes(ref)) list.push(ref)
+  }
+  return true
+}
+
 // The cache shows the change at once; the server's answer replaces it when synced.
 function applyLocally(op: Op): void {
   if (op.kind === 'patch' && op.id !== undefined) {
@@ -193,21 +215,29 @@ async function send(op: Op): Promise<void> {
   } else if (op.kind === 'create') {
     const rec = await request<Rec>('POST', `/${op.family}${q}`, op.body, undefined, { 'Idempotency-Key': op.op_id })
     field.records[op.family][String(rec.id)] = rec
-    const h = op.join ? field.records.households[String(op.join.household_id)] : undefined
-    if (op.join && h && !(h.members ?? []).some((m) => m.person_id === rec.id)) {
-      // Queued behind the rest, on the household version this phone knows (a conflict if stale).
-      const members = [...(h.members ?? []).map((m) => `${m.person_id}:${m.relation}`), `${rec.id}:${op.join.relation}`]
+    if (op.join) {
+      // Joined when sent, on the household as this phone then knows it (after earlier edits).
       field.queue.push({
         op_id: newOpId(),
-        kind: 'patch',
+        kind: 'join',
         family: 'households',
-        id: h.id,
-        base_version: h.version,
-        changes: { members: members.join(',') },
+        id: op.join.household_id,
+        body: { person_id: rec.id, relation: op.join.relation },
         label: op.label,
         created_at: Date.now(),
       })
     }
+  } else if (op.kind === 'join') {
+    const h = field.records.households[String(op.id)]
+    const body = op.body as { person_id: number; relation: string }
+    if (!h || (h.members ?? []).some((m) => m.person_id === body.person_id)) return
+    const members = [...(h.members ?? []).map((m) => `${m.person_id}:${m.relation}`), `${body.person_id}:${body.relation}`]
+    // As a patch from here on: a stale version becomes an ordinary conflict.
+    op.kind = 'patch'
+    op.base_version = h.version
+    op.changes = { members: members.join(',') }
+    const rec2 = await request<Rec>('PATCH', `/households/${h.id}${q}`, { version: h.version, members: op.changes.members })
+    field.records.households[String(rec2.id)] = rec2
   } else {
     const v = await request<Visit>('POST', `/households/${op.id}/visits${q}`, { ...op.body, client_id: op.op_id })
     const list = (field.visits[String(op.id)] ??= [])
