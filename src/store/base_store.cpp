@@ -3,7 +3,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <charconv>
+#include <map>
+#include <set>
 #include <new>
 
 #include "store/internal/common.hpp"
@@ -151,23 +154,30 @@ void CheckGrid(SqlTx& tx, const model::Scope& scope, const std::string& grid) {
   }
 }
 
-void Log(SqlTx& tx, const BaseRecord& r, const std::string& field, const std::optional<std::string>& old_value,
+const std::vector<std::string> kChangeInsertCols = {"entity", "entity_id", "field", "old_value", "new_value",
+                                                    "actor_user_id", "at", "source", "grid_code"};
+
+// Change-log rows waiting to be written with one InsertRows.
+using ChangeRows = std::vector<std::vector<P>>;
+
+void Log(ChangeRows& out, const BaseRecord& r, const std::string& field, const std::optional<std::string>& old_value,
          const std::optional<std::string>& new_value, const WriteContext& ctx) {
-  tx.Run("INSERT INTO change_log(entity, entity_id, field, old_value, new_value, actor_user_id, at, source, "
-         "grid_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-         {P::Text(model::BaseEntityName(r.entity)), P::Int(r.id), P::Text(field),
-          old_value ? P::Text(*old_value) : P::Null(), new_value ? P::Text(*new_value) : P::Null(),
-          P::Int(ctx.actor_user_id), P::Int(ctx.at), P::Text(ChangeSourceName(ctx.source)),
-          P::Text(r.grid_code)});
+  out.push_back({P::Text(model::BaseEntityName(r.entity)), P::Int(r.id), P::Text(field),
+                 old_value ? P::Text(*old_value) : P::Null(), new_value ? P::Text(*new_value) : P::Null(),
+                 P::Int(ctx.actor_user_id), P::Int(ctx.at), P::Text(ChangeSourceName(ctx.source)),
+                 P::Text(r.grid_code)});
 }
+
+void WriteChanges(SqlTx& tx, const ChangeRows& rows) { tx.InsertRows("change_log", kChangeInsertCols, rows); }
 
 std::optional<std::string> Masked(const std::optional<SealedValue>& v) {
   if (!v) return std::nullopt;
   return v->masked;
 }
 
-// Logs the differences between `before` (nullopt: creation) and `after` (nullopt: deletion).
-void LogDiff(SqlTx& tx, const std::optional<BaseRecord>& before, const std::optional<BaseRecord>& after,
+// Adds to `tx` the change-log rows of the differences between `before` (nullopt: creation) and
+// `after` (nullopt: deletion).
+void LogDiff(ChangeRows& tx, const std::optional<BaseRecord>& before, const std::optional<BaseRecord>& after,
              const WriteContext& ctx) {
   const BaseRecord& ref = after ? *after : *before;
   if (!after) {
@@ -355,6 +365,31 @@ const char* ChangeSourceName(ChangeSource source) {
 }
 
 namespace internal {
+void SqlTx::InsertRows(const std::string& table, const std::vector<std::string>& columns,
+                       const std::vector<std::vector<SqlParam>>& rows) {
+  if (rows.empty() || columns.empty()) return;
+  // PostgreSQL takes at most 65,535 parameters per statement.
+  const std::size_t per_statement = std::max<std::size_t>(1, std::min<std::size_t>(1000, 65535 / columns.size()));
+  std::string head = "INSERT INTO " + table + "(";
+  for (std::size_t i = 0; i < columns.size(); ++i) head += (i ? ", " : "") + columns[i];
+  head += ") VALUES ";
+  for (std::size_t start = 0; start < rows.size(); start += per_statement) {
+    std::size_t end = std::min(rows.size(), start + per_statement);
+    std::string sql = head;
+    std::vector<SqlParam> params;
+    params.reserve((end - start) * columns.size());
+    for (std::size_t r = start; r < end; ++r) {
+      sql += r == start ? "(" : ", (";
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        params.push_back(rows[r].at(c));
+        sql += (c ? ", ?" : "?") + std::to_string(params.size());
+      }
+      sql += ")";
+    }
+    Run(sql, params);
+  }
+}
+
 std::string ToDollarParams(const std::string& sql) {
   std::string out = sql;
   for (char& c : out)
@@ -409,10 +444,178 @@ Result<BaseRecord> BaseDataStore::CreateRecord(const model::Scope& scope, BaseRe
         if (e.error.code == ErrorCode::kConflict) Fail(ErrorCode::kConflict, "id_number: a person with this ID number exists");
         throw;
       }
-      LogDiff(tx, std::nullopt, record, ctx);
+      ChangeRows changes;
+      LogDiff(changes, std::nullopt, record, ctx);
+      WriteChanges(tx, changes);
       RememberCreation(tx, ctx, model::BaseEntityName(record.entity), record.id);
     });
     return record;
+  });
+}
+
+namespace {
+
+// `n` fresh row ids for `table`, taken inside the (serialised) write transaction.
+std::vector<std::int64_t> NextIds(SqlTx& tx, const std::string& table, std::size_t n) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(n);
+  if (n == 0) return ids;
+  if (tx.postgres()) {
+    auto rows = tx.Run("SELECT nextval(pg_get_serial_sequence(?1, 'id')) FROM generate_series(1, ?2::bigint)",
+                       {P::Text(table), P::Int(static_cast<std::int64_t>(n))});
+    for (const auto& row : rows) ids.push_back(ToInt(row[0]));
+    std::sort(ids.begin(), ids.end());
+  } else {
+    // AUTOINCREMENT never reuses an id: start above both the sequence and the largest row.
+    auto rows = tx.Run("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0), "
+                       "coalesce((SELECT max(id) FROM " + table + "), 0))",
+                       {P::Text(table)});
+    std::int64_t last = ToInt(rows.at(0)[0]);
+    for (std::size_t i = 0; i < n; ++i) ids.push_back(last + 1 + static_cast<std::int64_t>(i));
+  }
+  return ids;
+}
+
+// "col IN (?k, ?k+1, ...)" for `values`, appended to `params`.
+std::string InList(const std::string& col, const std::vector<P>& values, std::vector<P>& params) {
+  std::string sql = col + " IN (";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    params.push_back(values[i]);
+    sql += (i ? ", ?" : "?") + std::to_string(params.size());
+  }
+  return sql + ")";
+}
+
+constexpr std::size_t kInChunk = 500;
+
+}  // namespace
+
+Result<std::vector<Result<BaseRecord>>> BaseDataStore::CreateRecords(const model::Scope& scope,
+                                                                     std::vector<BaseRecord> records,
+                                                                     const WriteContext& ctx, const Sealer& seal) {
+  const std::size_t n = records.size();
+  std::vector<std::optional<Error>> errors(n);
+  if (n == 0) return std::vector<Result<BaseRecord>>{};
+  const model::BaseEntity entity = records[0].entity;
+  for (const auto& r : records) {
+    if (r.entity != entity) return MakeError(ErrorCode::kInvalid, "a batch holds records of one entity");
+  }
+  const std::string table = Table(entity);
+  return Guard([&]() -> Result<std::vector<Result<BaseRecord>>> {
+    RunBaseTx(true, [&](SqlTx& tx) {
+      std::fill(errors.begin(), errors.end(), std::nullopt);
+      // Grids: each distinct code checked once.
+      std::map<std::string, std::optional<Error>> grids;
+      for (const auto& r : records) grids.emplace(r.grid_code, std::nullopt);
+      std::vector<P> to_check;
+      for (auto& [code, err] : grids) {
+        if (!scope.Contains(code)) err = MakeError(ErrorCode::kNotFound, "grid not found");
+        else to_check.push_back(P::Text(code));
+      }
+      std::set<std::string> real_grids;
+      for (std::size_t i = 0; i < to_check.size(); i += kInChunk) {
+        std::vector<P> chunk(to_check.begin() + i, to_check.begin() + std::min(to_check.size(), i + kInChunk));
+        std::vector<P> params;
+        std::string where = InList("code", chunk, params);
+        for (const auto& row : tx.Run("SELECT code FROM org_units WHERE kind = 'grid' AND " + where, params)) {
+          real_grids.insert(row[0].value_or(""));
+        }
+      }
+      for (auto& [code, err] : grids) {
+        if (!err && !real_grids.count(code)) err = MakeError(ErrorCode::kInvalid, "grid_code: no such grid");
+      }
+      for (std::size_t i = 0; i < n; ++i) errors[i] = grids[records[i].grid_code];
+      // ID numbers: unique against the table and within the batch (the first one wins).
+      if (IsPerson(entity)) {
+        std::map<std::string, std::size_t> first;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (errors[i]) continue;
+          if (!records[i].id_number) {
+            errors[i] = MakeError(ErrorCode::kInvalid, "id_number: required");
+          } else if (!first.emplace(Hex(records[i].id_number->index), i).second) {
+            errors[i] = MakeError(ErrorCode::kConflict, "id_number: the same ID number appears earlier in the batch");
+          }
+        }
+        std::vector<P> keys;
+        for (const auto& [hex, i] : first) keys.push_back(P::Text(hex));
+        for (std::size_t i = 0; i < keys.size(); i += kInChunk) {
+          std::vector<P> chunk(keys.begin() + i, keys.begin() + std::min(keys.size(), i + kInChunk));
+          std::vector<P> params;
+          std::string where = InList("id_number_index", chunk, params);
+          for (const auto& row : tx.Run("SELECT id_number_index FROM persons WHERE " + where, params)) {
+            errors[first.at(row[0].value_or(""))] =
+                MakeError(ErrorCode::kConflict, "id_number: a person with this ID number exists");
+          }
+        }
+      }
+      std::size_t ok_rows = 0;
+      for (const auto& e : errors) ok_rows += !e;
+      auto ids = NextIds(tx, table, ok_rows);
+      std::vector<std::string> cols = {"id", "grid_code", "version", "name", "data", "created_at", "updated_at"};
+      if (IsPerson(entity)) {
+        for (const char* c : {"id_number_cipher", "id_number_index", "id_number_tail", "phone_cipher", "phone_index",
+                              "phone_tail"}) {
+          cols.push_back(c);
+        }
+      }
+      std::vector<std::vector<P>> rows;
+      rows.reserve(ok_rows);
+      ChangeRows changes;
+      auto opt = [](const std::optional<SealedValue>& v, std::string SealedValue::*m) {
+        return v ? P::Text(Hex((*v).*m)) : P::Null();
+      };
+      std::size_t next = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (errors[i]) continue;
+        BaseRecord& r = records[i];
+        r.id = ids[next++];
+        r.version = 1;
+        r.created_at = r.updated_at = ctx.at;
+        if (seal) {
+          if (auto st = seal(r); !st.ok()) throw DbError{st.error()};
+        }
+        std::vector<P> row = {P::Int(r.id), P::Text(r.grid_code), P::Int(1), P::Text(NameOf(r)),
+                              P::Text(EncodeFields(r.fields)), P::Int(ctx.at), P::Int(ctx.at)};
+        if (IsPerson(entity)) {
+          for (auto p : {opt(r.id_number, &SealedValue::cipher), opt(r.id_number, &SealedValue::index),
+                         opt(r.id_number, &SealedValue::tail), opt(r.phone, &SealedValue::cipher),
+                         opt(r.phone, &SealedValue::index), opt(r.phone, &SealedValue::tail)}) {
+            row.push_back(std::move(p));
+          }
+        }
+        rows.push_back(std::move(row));
+        LogDiff(changes, std::nullopt, r, ctx);
+      }
+      tx.InsertRows(table, cols, rows);
+      WriteChanges(tx, changes);
+    });
+    std::vector<Result<BaseRecord>> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (errors[i]) out.emplace_back(*errors[i]);
+      else out.emplace_back(std::move(records[i]));
+    }
+    return out;
+  });
+}
+
+Result<std::set<std::int64_t>> BaseDataStore::ExistingIds(const model::Scope& scope, model::BaseEntity entity,
+                                                          const std::vector<std::int64_t>& ids) {
+  return Guard([&]() -> Result<std::set<std::int64_t>> {
+    std::set<std::int64_t> out;
+    std::vector<P> all;
+    for (auto id : std::set<std::int64_t>(ids.begin(), ids.end())) all.push_back(P::Int(id));
+    RunBaseTx(false, [&](SqlTx& tx) {
+      for (std::size_t i = 0; i < all.size(); i += kInChunk) {
+        std::vector<P> chunk(all.begin() + i, all.begin() + std::min(all.size(), i + kInChunk));
+        std::vector<P> params;
+        std::string where = InList("id", chunk, params);
+        for (const auto& row : tx.Run("SELECT id, grid_code FROM " + Table(entity) + " WHERE " + where, params)) {
+          if (scope.Contains(row[1].value_or(""))) out.insert(ToInt(row[0]));
+        }
+      }
+    });
+    return out;
   });
 }
 
@@ -462,7 +665,9 @@ Result<BaseRecord> BaseDataStore::UpdateRecord(const model::Scope& scope, const 
         if (e.error.code == ErrorCode::kConflict) Fail(ErrorCode::kConflict, "id_number: a person with this ID number exists");
         throw;
       }
-      LogDiff(tx, before, after, ctx);
+      ChangeRows changes;
+      LogDiff(changes, before, after, ctx);
+      WriteChanges(tx, changes);
     });
     return after;
   });
@@ -476,7 +681,9 @@ Status BaseDataStore::DeleteRecord(const model::Scope& scope, model::BaseEntity 
       if (!before) throw DbError{NotFound(entity)};
       if (before->version != version) Fail(ErrorCode::kConflict, "version is stale");
       tx.Run("DELETE FROM " + Table(entity) + " WHERE id = ?1", {P::Int(id)});
-      LogDiff(tx, before, std::nullopt, ctx);
+      ChangeRows changes;
+      LogDiff(changes, before, std::nullopt, ctx);
+      WriteChanges(tx, changes);
     });
     return {};
   });
@@ -629,7 +836,9 @@ Result<Visit> BaseDataStore::CreateVisit(const model::Scope& scope, Visit visit,
                           P::Int(visit.visited_at), P::Text(EncodeFields(visit.checklist)), P::Text(visit.notes),
                           P::Text(refs), P::Int(ctx.at)});
       visit.id = ToInt(rows.at(0)[0]);
-      Log(tx, *household, "visit", std::nullopt, std::to_string(visit.id), ctx);
+      ChangeRows changes;
+      Log(changes, *household, "visit", std::nullopt, std::to_string(visit.id), ctx);
+      WriteChanges(tx, changes);
       visit.change_seq = ToInt(tx.Run("SELECT max(seq) FROM change_log WHERE entity = 'household' AND entity_id = ?1 "
                                       "AND field = 'visit'",
                                       {P::Int(visit.household_id)})

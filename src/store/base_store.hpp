@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -138,6 +139,17 @@ class BaseDataStore {
   // kConflict if a person with the same ID number (blind index) exists.
   virtual Result<BaseRecord> CreateRecord(const model::Scope& scope, BaseRecord record,
                                           const WriteContext& ctx, const Sealer& seal);
+  // Inserts many records of one entity in one transaction, each checked like CreateRecord.
+  // Returns one result per record, in order: the stored record, or its own error (grid outside
+  // `scope` or absent; kConflict for an ID number that is stored already or appears earlier in
+  // `records`) while the other records are written. Only a failure of the transaction itself
+  // (database, sealer) fails the whole call, and then nothing is written.
+  virtual Result<std::vector<Result<BaseRecord>>> CreateRecords(const model::Scope& scope,
+                                                                std::vector<BaseRecord> records,
+                                                                const WriteContext& ctx, const Sealer& seal);
+  // The members of `ids` that are records of `entity` inside `scope`.
+  virtual Result<std::set<std::int64_t>> ExistingIds(const model::Scope& scope, model::BaseEntity entity,
+                                                     const std::vector<std::int64_t>& ids);
   // kNotFound if absent or outside `scope`.
   virtual Result<BaseRecord> GetRecord(const model::Scope& scope, model::BaseEntity entity,
                                        std::int64_t id);

@@ -729,6 +729,89 @@ TEST_P(StoreContract, FailedBaseWriteLeavesNeitherRowNorLog) {
   EXPECT_EQ(all->total, 1);
 }
 
+TEST_P(StoreContract, CreateRecordsWritesABatchWithPerRowConflicts) {
+  LoadSmallTree();
+  const auto sys = Scope::System();
+  const auto community = Scope::Subtree("150203010008");
+  ASSERT_OK(store_->CreateRecord(sys, FakePerson("150203010008001", "甲", "1111"), Ctx(1), FakeSeal()));
+  std::vector<BaseRecord> batch;
+  for (int i = 0; i < 1200; ++i) {  // more than one IN chunk and one multi-row INSERT
+    batch.push_back(FakePerson(i % 2 ? "150203010008001" : "150203010008002", "人" + std::to_string(i),
+                               std::to_string(5000 + i)));
+  }
+  batch[3] = FakePerson("150203010008002", "重复库", "1111");       // stored already
+  batch[7] = FakePerson("150203010008001", "重复批", "5005");       // repeats row 5 of the batch
+  batch[9] = FakePerson("150203010008099", "无网格", "9999");       // no such grid
+  batch[11] = FakePerson("150203010009001", "域外", "9998");        // outside the caller's scope
+  auto out = store_->CreateRecords(community, batch, Ctx(50), FakeSeal());
+  ASSERT_OK(out);
+  ASSERT_EQ(out->size(), batch.size());
+  EXPECT_CODE((*out)[3], ErrorCode::kConflict);
+  EXPECT_CODE((*out)[7], ErrorCode::kConflict);
+  EXPECT_CODE((*out)[9], ErrorCode::kInvalid);
+  EXPECT_CODE((*out)[11], ErrorCode::kNotFound);
+  std::set<std::int64_t> ids;
+  std::size_t written = 0;
+  for (std::size_t i = 0; i < out->size(); ++i) {
+    if (!(*out)[i].ok()) continue;
+    ++written;
+    const auto& r = *(*out)[i];
+    EXPECT_EQ(r.version, 1);
+    EXPECT_TRUE(ids.insert(r.id).second);
+    auto got = store_->GetRecord(community, model::BaseEntity::kPerson, r.id);
+    ASSERT_OK(got);
+    EXPECT_EQ(got->fields.at("name"), "人" + std::to_string(i));
+    EXPECT_EQ(got->id_number->cipher, "cipher-of-" + std::to_string(r.id));  // sealed with its own id
+  }
+  EXPECT_EQ(written, batch.size() - 4);
+  // Found again through the blind index; the change log has each record's fields.
+  RecordQuery q;
+  q.id_number_index = "index-5101";
+  auto found = store_->ListRecords(sys, q, {});
+  ASSERT_OK(found);
+  ASSERT_EQ(found->total, 1);
+  auto history = store_->History(sys, model::BaseEntity::kPerson, found->items[0].id);
+  ASSERT_OK(history);
+  std::vector<std::string> seen;
+  for (const auto& c : *history) seen.push_back(c.field + ">" + c.new_value.value_or("-") + "@" + c.source);
+  EXPECT_EQ(seen, (std::vector<std::string>{"ethnicity>01@api", "grid_code>150203010008001@api", "name>人101@api",
+                                             "id_number>150203********5101@api"}));
+  // Ids keep increasing after a batch, through the single-record path too.
+  auto next = store_->CreateRecord(sys, FakePerson("150203010008001", "后", "7777"), Ctx(60), FakeSeal());
+  ASSERT_OK(next);
+  EXPECT_GT(next->id, *ids.rbegin());
+  // ExistingIds answers inside the scope only.
+  auto existing = store_->ExistingIds(Scope::Subtree("150203010008001"), model::BaseEntity::kPerson,
+                                      {found->items[0].id, (*out)[0]->id, 999999});
+  ASSERT_OK(existing);
+  EXPECT_EQ(*existing, (std::set<std::int64_t>{found->items[0].id}));
+}
+
+TEST_P(StoreContract, CreateRecordsFailingSealerWritesNothing) {
+  LoadSmallTree();
+  const auto sys = Scope::System();
+  std::vector<BaseRecord> batch = {FakePerson("150203010008001", "甲", "1111"),
+                                   FakePerson("150203010008001", "乙", "2222")};
+  EXPECT_CODE(store_->CreateRecords(sys, batch, Ctx(1),
+                                    [](BaseRecord& r) {
+                                      if (r.fields.at("name") == "乙") return Status(MakeError(ErrorCode::kInternal, "boom"));
+                                      return Status();
+                                    }),
+              ErrorCode::kInternal);
+  auto changes = store_->ChangesSince(sys, 0, 1000);
+  ASSERT_OK(changes);
+  EXPECT_TRUE(changes->empty());
+  // Mixed entities are refused.
+  BaseRecord address;
+  address.entity = model::BaseEntity::kAddress;
+  address.grid_code = "150203010008001";
+  batch.push_back(address);
+  EXPECT_CODE(store_->CreateRecords(sys, batch, Ctx(2), FakeSeal()), ErrorCode::kInvalid);
+  auto empty = store_->CreateRecords(sys, {}, Ctx(3), FakeSeal());
+  ASSERT_OK(empty);
+  EXPECT_TRUE(empty->empty());
+}
+
 TEST_P(StoreContract, ChangesSincePagesInScope) {
   LoadSmallTree();
   const auto sys = Scope::System();

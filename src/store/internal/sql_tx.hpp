@@ -28,6 +28,11 @@ class SqlTx {
   // Runs one statement and returns every result row as text (NULL as nullopt). Throws DbError.
   virtual std::vector<SqlRow> Run(const std::string& sql, const std::vector<SqlParam>& params) = 0;
   virtual bool postgres() const = 0;
+  // Inserts `rows` (each with one value per column) into `table(columns)`. The default sends
+  // multi-row INSERT statements through Run; SQLite overrides it with one reused prepared
+  // statement. Throws DbError.
+  virtual void InsertRows(const std::string& table, const std::vector<std::string>& columns,
+                          const std::vector<std::vector<SqlParam>>& rows);
 };
 
 // "?3" -> "$3" (the statements contain no other '?').

@@ -21,17 +21,11 @@ struct Finalizer {
   ~Finalizer() { sqlite3_finalize(stmt); }
 };
 
-}  // namespace
-
-std::vector<internal::SqlRow> RunSqlite(sqlite3* db, const std::string& sql,
-                                        const std::vector<internal::SqlParam>& params) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
-  if (rc != SQLITE_OK) Throw(db, rc, "prepare");
-  Finalizer guard{stmt};
+void Bind(sqlite3* db, sqlite3_stmt* stmt, const std::vector<internal::SqlParam>& params) {
   for (std::size_t i = 0; i < params.size(); ++i) {
     const auto& p = params[i];
     int idx = static_cast<int>(i + 1);
+    int rc = SQLITE_OK;
     switch (p.type) {
       case internal::SqlParam::Type::kNull: rc = sqlite3_bind_null(stmt, idx); break;
       case internal::SqlParam::Type::kInt: rc = sqlite3_bind_int64(stmt, idx, p.i); break;
@@ -41,6 +35,39 @@ std::vector<internal::SqlRow> RunSqlite(sqlite3* db, const std::string& sql,
     }
     if (rc != SQLITE_OK) Throw(db, rc, "bind");
   }
+}
+
+}  // namespace
+
+void SqliteSqlTx::InsertRows(const std::string& table, const std::vector<std::string>& columns,
+                             const std::vector<std::vector<internal::SqlParam>>& rows) {
+  if (rows.empty()) return;
+  std::string sql = "INSERT INTO " + table + "(";
+  std::string values;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    sql += (i ? ", " : "") + columns[i];
+    values += (i ? ", ?" : "?") + std::to_string(i + 1);
+  }
+  sql += ") VALUES (" + values + ")";
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) Throw(db_, rc, "prepare");
+  Finalizer guard{stmt};
+  for (const auto& row : rows) {
+    Bind(db_, stmt, row);
+    rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) Throw(db_, rc, "step");
+    sqlite3_reset(stmt);
+  }
+}
+
+std::vector<internal::SqlRow> RunSqlite(sqlite3* db, const std::string& sql,
+                                        const std::vector<internal::SqlParam>& params) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) Throw(db, rc, "prepare");
+  Finalizer guard{stmt};
+  Bind(db, stmt, params);
   std::vector<internal::SqlRow> rows;
   while (true) {
     rc = sqlite3_step(stmt);

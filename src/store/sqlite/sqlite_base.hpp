@@ -24,6 +24,8 @@ class SqliteSqlTx final : public internal::SqlTx {
     return RunSqlite(db_, sql, params);
   }
   bool postgres() const override { return false; }
+  void InsertRows(const std::string& table, const std::vector<std::string>& columns,
+                  const std::vector<std::vector<internal::SqlParam>>& rows) override;
 
  private:
   sqlite3* db_;
