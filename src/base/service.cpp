@@ -1,5 +1,7 @@
 #include "base/service.hpp"
 
+#include <charconv>
+#include <map>
 #include <set>
 
 #include "model/id_number.hpp"
@@ -47,6 +49,19 @@ std::optional<forms::Entity> FormsEntity(BaseEntity e) {
 
 bool IsAttributeKey(const std::string& key) { return key.find('.') != std::string::npos; }
 
+// Fields that refer to another record, besides "members" (persons of a household).
+constexpr std::pair<const char*, BaseEntity> kReferenceFields[] = {{"address_id", BaseEntity::kAddress},
+                                                                   {"house_id", BaseEntity::kHouse},
+                                                                   {"building_id", BaseEntity::kBuilding},
+                                                                   {"head_person_id", BaseEntity::kPerson}};
+
+std::optional<std::int64_t> ParseId(std::string_view s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
 }  // namespace
 
 Service::Service(store::Store& store, const privacy::KeyRing& keys, const forms::Dictionary& dictionary,
@@ -54,7 +69,8 @@ Service::Service(store::Store& store, const privacy::KeyRing& keys, const forms:
     : store_(store), dictionary_(dictionary), clock_(clock), cipher_(keys), index_(keys), tail_(keys) {}
 
 std::vector<model::FieldError> Service::Validate(const model::Scope& scope, BaseEntity entity,
-                                                 model::Fields& fields, model::Fields& attributes) {
+                                                 model::Fields& fields, model::Fields& attributes,
+                                                 const RefExists& exists) {
   const Date today = DateAt(clock_.Now());
   auto errors = model::NormalizeFields(entity, fields, today);
   for (auto it = attributes.begin(); it != attributes.end();) {
@@ -83,30 +99,26 @@ std::vector<model::FieldError> Service::Validate(const model::Scope& scope, Base
     ++it;
   }
   // References must name records the caller can see.
-  auto check_ref = [&](const char* field, BaseEntity target) {
-    auto it = fields.find(field);
-    if (it == fields.end()) return;
-    std::int64_t id = std::stoll(it->second);
-    if (!store_.GetRecord(scope, target, id).ok()) {
-      errors.push_back({field, std::string("no such ") + model::BaseEntityName(target)});
-    }
-  };
   bool refs_valid = true;
   for (const auto& e : errors) refs_valid = refs_valid && !e.field.ends_with("_id") && e.field != "members";
   if (refs_valid) {
-    check_ref("address_id", BaseEntity::kAddress);
-    check_ref("house_id", BaseEntity::kHouse);
-    check_ref("building_id", BaseEntity::kBuilding);
-    check_ref("head_person_id", BaseEntity::kPerson);
+    for (const auto& [field, target] : kReferenceFields) {
+      auto it = fields.find(field);
+      if (it == fields.end()) continue;
+      if (!exists(target, std::stoll(it->second))) {
+        errors.push_back({field, std::string("no such ") + model::BaseEntityName(target)});
+      }
+    }
     if (auto it = fields.find("members"); it != fields.end()) {
       std::set<std::int64_t> seen;
       for (const auto& [id, rel] : model::ParseMembers(it->second)) {
         if (!seen.insert(id).second) errors.push_back({"members", "person " + std::to_string(id) + " listed twice"});
-        else if (!store_.GetRecord(scope, BaseEntity::kPerson, id).ok())
+        else if (!exists(BaseEntity::kPerson, id))
           errors.push_back({"members", "no such person: " + std::to_string(id)});
       }
     }
   }
+  (void)scope;
   return errors;
 }
 
@@ -127,36 +139,110 @@ store::SealedValue Indexed(const privacy::BlindIndex& index, const privacy::Tail
 }
 }  // namespace
 
-Result<store::BaseRecord> Service::Create(const model::Scope& scope, BaseEntity entity, model::Fields fields,
-                                          model::Fields attributes, store::WriteContext ctx,
-                                          std::vector<model::FieldError>* errors_out) {
-  auto errors = Validate(scope, entity, fields, attributes);
-  if (errors_out) *errors_out = errors;
-  if (!errors.empty()) return MakeError(ErrorCode::kInvalid, JoinErrors(errors));
-  if (ctx.at == 0) ctx.at = clock_.Now();
-  store::BaseRecord r;
+Service::RefExists Service::StoreLookup(const model::Scope& scope) {
+  return [this, &scope](BaseEntity e, std::int64_t id) { return store_.GetRecord(scope, e, id).ok(); };
+}
+
+Service::Prepared Service::Build(BaseEntity entity, model::Fields fields, model::Fields attributes) const {
+  Prepared p;
+  store::BaseRecord& r = p.record;
   r.entity = entity;
   r.grid_code = fields["grid_code"];
-  std::string id_number, phone;
   if (entity == BaseEntity::kPerson) {
-    id_number = fields["id_number"];
+    p.id_number = fields["id_number"];
     fields.erase("id_number");
-    r.id_number = Indexed(index_, tail_, "id_number", id_number, model::MaskResidentId(id_number));
+    r.id_number = Indexed(index_, tail_, "id_number", p.id_number, model::MaskResidentId(p.id_number));
     if (auto it = fields.find("phone"); it != fields.end()) {
-      phone = it->second;
+      p.phone = it->second;
       fields.erase(it);
-      r.phone = Indexed(index_, tail_, "phone", phone, model::MaskPhone(phone));
+      r.phone = Indexed(index_, tail_, "phone", p.phone, model::MaskPhone(p.phone));
     }
   }
   for (auto& [k, v] : attributes) fields[k] = v;
   r.fields = std::move(fields);
-  auto created = store_.CreateRecord(scope, std::move(r), ctx, [&](store::BaseRecord& rec) {
-    return Seal(rec, id_number, phone);
+  return p;
+}
+
+Result<store::BaseRecord> Service::Create(const model::Scope& scope, BaseEntity entity, model::Fields fields,
+                                          model::Fields attributes, store::WriteContext ctx,
+                                          std::vector<model::FieldError>* errors_out) {
+  auto errors = Validate(scope, entity, fields, attributes, StoreLookup(scope));
+  if (errors_out) *errors_out = errors;
+  if (!errors.empty()) return MakeError(ErrorCode::kInvalid, JoinErrors(errors));
+  if (ctx.at == 0) ctx.at = clock_.Now();
+  Prepared p = Build(entity, std::move(fields), std::move(attributes));
+  auto created = store_.CreateRecord(scope, std::move(p.record), ctx, [&](store::BaseRecord& rec) {
+    return Seal(rec, p.id_number, p.phone);
   });
   if (!created.ok() && created.error().code == ErrorCode::kConflict && errors_out) {
     errors_out->push_back({"id_number", "a person with this ID number exists"});
   }
   return created;
+}
+
+Result<std::vector<Result<store::BaseRecord>>> Service::CreateMany(
+    const model::Scope& scope, BaseEntity entity, std::vector<NewRecord> rows, store::WriteContext ctx,
+    std::vector<std::vector<model::FieldError>>* errors_out) {
+  const std::size_t n = rows.size();
+  if (errors_out) errors_out->assign(n, {});
+  if (ctx.at == 0) ctx.at = clock_.Now();
+  // References of the whole batch are looked up together; anything the prefetch missed (an
+  // id that did not parse here) falls back to the single lookup, so the answer is the same.
+  std::map<BaseEntity, std::vector<std::int64_t>> wanted;
+  for (const auto& row : rows) {
+    for (const auto& [field, target] : kReferenceFields) {
+      if (auto it = row.fields.find(field); it != row.fields.end()) {
+        if (auto id = ParseId(it->second)) wanted[target].push_back(*id);
+      }
+    }
+    if (auto it = row.fields.find("members"); it != row.fields.end()) {
+      for (const auto& [id, rel] : model::ParseMembers(it->second)) wanted[BaseEntity::kPerson].push_back(id);
+    }
+  }
+  std::map<BaseEntity, std::pair<std::set<std::int64_t>, std::set<std::int64_t>>> known;  // asked, found
+  for (auto& [target, ids] : wanted) {
+    auto found = store_.ExistingIds(scope, target, ids);
+    if (!found.ok()) return found.error();
+    known[target] = {std::set<std::int64_t>(ids.begin(), ids.end()), std::move(found).value()};
+  }
+  auto lookup = StoreLookup(scope);
+  RefExists exists = [&](BaseEntity e, std::int64_t id) {
+    auto it = known.find(e);
+    if (it != known.end() && it->second.first.count(id)) return it->second.second.count(id) > 0;
+    return lookup(e, id);
+  };
+  std::vector<Result<store::BaseRecord>> out(n, Result<store::BaseRecord>(MakeError(ErrorCode::kInvalid, "")));
+  std::vector<store::BaseRecord> valid;
+  std::vector<std::size_t> valid_rows;
+  std::map<std::string, std::pair<std::string, std::string>> plain;  // blind index -> ID, phone
+  for (std::size_t i = 0; i < n; ++i) {
+    auto errors = Validate(scope, entity, rows[i].fields, rows[i].attributes, exists);
+    if (!errors.empty()) {
+      out[i] = MakeError(ErrorCode::kInvalid, JoinErrors(errors));
+      if (errors_out) (*errors_out)[i] = std::move(errors);
+      continue;
+    }
+    Prepared p = Build(entity, std::move(rows[i].fields), std::move(rows[i].attributes));
+    if (p.record.id_number) plain.emplace(p.record.id_number->index, std::pair{p.id_number, p.phone});
+    valid.push_back(std::move(p.record));
+    valid_rows.push_back(i);
+  }
+  auto written = store_.CreateRecords(scope, std::move(valid), ctx, [&](store::BaseRecord& rec) -> Status {
+    if (!rec.id_number) return {};
+    auto it = plain.find(rec.id_number->index);
+    if (it == plain.end()) return MakeError(ErrorCode::kInternal, "batch row without its ID number");
+    return Seal(rec, it->second.first, it->second.second);
+  });
+  if (!written.ok()) return written.error();
+  for (std::size_t k = 0; k < valid_rows.size(); ++k) {
+    auto& result = (*written)[k];
+    if (!result.ok() && result.error().code == ErrorCode::kConflict && errors_out &&
+        result.error().message.starts_with("id_number")) {
+      (*errors_out)[valid_rows[k]].push_back({"id_number", "a person with this ID number exists"});
+    }
+    out[valid_rows[k]] = std::move(result);
+  }
+  return out;
 }
 
 Result<store::BaseRecord> Service::Patch(const model::Scope& scope, BaseEntity entity, std::int64_t id,
@@ -179,7 +265,7 @@ Result<store::BaseRecord> Service::Patch(const model::Scope& scope, BaseEntity e
   }
   for (const auto& [k, v] : changes) fields[k] = v;
   for (const auto& [k, v] : attribute_changes) attributes[k] = v;
-  auto errors = Validate(scope, entity, fields, attributes);
+  auto errors = Validate(scope, entity, fields, attributes, StoreLookup(scope));
   if (errors_out) *errors_out = errors;
   if (!errors.empty()) return MakeError(ErrorCode::kInvalid, JoinErrors(errors));
   if (ctx.at == 0) ctx.at = clock_.Now();

@@ -3,6 +3,7 @@
 // attributes), encrypts ID and phone numbers, indexes them, and presents records with masked
 // values. Sits between api (HTTP/JSON) and store (SQL). Thread-safe.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,18 @@ class Service {
   Result<store::BaseRecord> Create(const model::Scope& scope, model::BaseEntity entity,
                                    model::Fields fields, model::Fields attributes,
                                    store::WriteContext ctx, std::vector<model::FieldError>* errors);
+  // One row of CreateMany: like Create's `fields` and `attributes`.
+  struct NewRecord {
+    model::Fields fields;
+    model::Fields attributes;
+  };
+  // Creates many records of `entity`, each validated and sealed exactly as Create does, in one
+  // store transaction (store::CreateRecords). Returns one result per row, in order: the record,
+  // kInvalid (field errors, also in `errors[i]` when given), or the store's per-row kConflict /
+  // kNotFound. Fails as a whole only when the transaction fails; then nothing is written.
+  Result<std::vector<Result<store::BaseRecord>>> CreateMany(const model::Scope& scope, model::BaseEntity entity,
+                                                            std::vector<NewRecord> rows, store::WriteContext ctx,
+                                                            std::vector<std::vector<model::FieldError>>* errors);
   // Applies `changes` (a value "" clears a field) to the record at `version`.
   Result<store::BaseRecord> Patch(const model::Scope& scope, model::BaseEntity entity, std::int64_t id,
                                   std::int64_t version, const model::Fields& changes,
@@ -61,9 +74,20 @@ class Service {
   store::Store& store() { return store_; }
 
  private:
+  // Whether a referenced record exists for the caller.
+  using RefExists = std::function<bool(model::BaseEntity, std::int64_t)>;
+  // A validated record with its clear ID and phone numbers, ready to seal once it has an id.
+  struct Prepared {
+    store::BaseRecord record;
+    std::string id_number;
+    std::string phone;
+  };
   Result<std::string> Decrypt(const store::BaseRecord& r, const char* field) const;
+  RefExists StoreLookup(const model::Scope& scope);
   std::vector<model::FieldError> Validate(const model::Scope& scope, model::BaseEntity entity,
-                                          model::Fields& fields, model::Fields& attributes);
+                                          model::Fields& fields, model::Fields& attributes,
+                                          const RefExists& exists);
+  Prepared Build(model::BaseEntity entity, model::Fields fields, model::Fields attributes) const;
   Status Seal(store::BaseRecord& record, const std::string& id_number, const std::string& phone) const;
 
   store::Store& store_;
