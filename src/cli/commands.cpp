@@ -18,7 +18,8 @@
 #include "auth/random.hpp"
 #include "store/case_store.hpp"
 #include "demo/baotou.hpp"
-#include "demo/population.hpp"
+#include "cli/progress.hpp"
+#include "demo/seed_population.hpp"
 #include "geo/check.hpp"
 #include "privacy/key_ring.hpp"
 
@@ -99,13 +100,21 @@ Result<privacy::KeyRing> LoadOrCreateMasterKey(const Config& config) {
   return privacy::KeyRing::LoadFile(path);
 }
 
-// Kundulun's 金华社区 and up to three neighbouring communities of its street.
-constexpr char kPopulationCommunity[] = "150203010008";
-constexpr int kDemoPeople = 3000;
+// Where and how many synthetic residents each scale gets: the demo fills all of 昆都仑区's
+// grids thinly (quick to seed); the city fills every grid of Baotou.
+struct PopulationPlan {
+  const char* scope;
+  std::int64_t people;
+};
+PopulationPlan PlanFor(const std::string& scale) {
+  if (scale == "city") return {"1502", 3'000'000};
+  return {"150203", 40'000};
+}
 
-// Synthetic residents through the base-data service (encrypted, change-logged as "seed").
-// Skipped when persons exist already or the data-element dictionary is missing.
-Status SeedPopulation(store::Store& store, const Config& config, privacy::KeyRing keys, std::uint64_t seed) {
+// Synthetic residents through the base-data service's batch path (encrypted, change-logged as
+// "seed"). Skipped when persons exist already or the data-element dictionary is missing.
+Status SeedPopulation(store::Store& store, const Config& config, privacy::KeyRing keys, std::uint64_t seed,
+                      const std::string& scale, std::int64_t people_override) {
   const auto sys = model::Scope::System();
   store::RecordQuery any;
   auto existing = store.ListRecords(sys, any, {1, 0});
@@ -119,58 +128,24 @@ Status SeedPopulation(store::Store& store, const Config& config, privacy::KeyRin
     std::cout << "population: skipped (" << dictionary.error().message << ")\n";
     return {};
   }
-  std::vector<std::string> communities = {kPopulationCommunity};
-  auto siblings = store.ListChildren(sys, model::ParentCode(kPopulationCommunity), false, {50, 0});
-  if (!siblings.ok()) return siblings.error();
-  for (const auto& c : siblings->items) {
-    if (communities.size() >= 4) break;
-    if (c.code != kPopulationCommunity) communities.push_back(c.code);
-  }
+  PopulationPlan plan = PlanFor(scale);
+  if (people_override > 0) plan.people = people_override;
+  auto units = store.ListDescendants(sys, plan.scope, model::OrgKind::kGrid, false, {1'000'000, 0});
+  if (!units.ok()) return units.error();
   std::vector<std::string> grids;
-  for (const auto& c : communities) {
-    auto g = store.ListDescendants(sys, c, model::OrgKind::kGrid, false, {10'000, 0});
-    if (!g.ok()) return g.error();
-    for (const auto& u : g->items) grids.push_back(u.code);
-  }
+  for (const auto& u : units->items) grids.push_back(u.code);
   const Clock& clock = SystemClock::Instance();
-  auto households = demo::GeneratePopulation(grids, kDemoPeople, seed, DateAt(clock.Now()));
   base::Service service(store, keys, *dictionary, clock);
-  store::WriteContext ctx{0, store::ChangeSource::kSeed, clock.Now()};
-  using E = model::BaseEntity;
-  auto create = [&](E e, model::Fields f, model::Fields attrs) -> Result<std::string> {
-    std::vector<model::FieldError> errors;
-    auto r = service.Create(sys, e, std::move(f), std::move(attrs), ctx, &errors);
-    if (!r.ok()) return r.error();
-    return std::to_string(r->id);
-  };
   auto t0 = std::chrono::steady_clock::now();
-  std::size_t people = 0;
-  for (const auto& hh : households) {
-    auto address = create(E::kAddress, hh.address, {});
-    if (!address.ok()) return address.error();
-    auto house = create(E::kHouse, {{"grid_code", hh.grid_code}, {"address_id", *address}, {"kind", "dwelling"},
-                                    {"occupancy", people % 7 == 0 ? "rented" : "owner_occupied"},
-                                    {"area", std::to_string(40 + (people * 37) % 100)}}, {});
-    if (!house.ok()) return house.error();
-    std::string members, head;
-    for (const auto& m : hh.members) {
-      model::Fields f = m.fields;
-      f["address_id"] = *address;
-      f["house_id"] = *house;
-      auto id = create(E::kPerson, std::move(f), m.attributes);
-      if (!id.ok()) return id.error();
-      if (head.empty()) head = *id;
-      members += (members.empty() ? "" : ",") + *id + ":" + m.relation;
-      ++people;
-    }
-    auto household = create(E::kHousehold, {{"grid_code", hh.grid_code}, {"address_id", *address},
-                                            {"house_id", *house}, {"head_person_id", head}, {"members", members}},
-                            hh.attributes);
-    if (!household.ok()) return household.error();
-  }
+  Progress bar("population", plan.people);
+  auto counts = demo::SeedPopulation(service, grids, plan.people, seed, DateAt(clock.Now()),
+                                     [&](std::int64_t done, std::int64_t) { bar.Update(done); });
+  bar.Finish();
+  if (!counts.ok()) return counts.error();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << "population: " << people << " people in " << households.size() << " households, "
-            << grids.size() << " grids of " << communities.size() << " communities, in " << ms << " ms\n";
+  std::cout << "population: " << Thousands(counts->people) << " people in " << Thousands(counts->households)
+            << " households, " << Thousands(counts->buildings) << " buildings, " << Thousands(counts->grids)
+            << " grids, in " << ms << " ms\n";
   return {};
 }
 
@@ -267,7 +242,7 @@ int Migrate(const Config& config) {
 }
 
 int Seed(const Config& config, const std::string& scale, const std::string& source,
-         std::uint64_t seed, bool if_empty) {
+         std::uint64_t seed, bool if_empty, std::int64_t people) {
   auto store = OpenStore(config);
   if (!store.ok()) return Fail(store.error());
   if (if_empty) {
@@ -295,10 +270,8 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
             << " ms, accounts in " << ms(t2, t3) << " ms\n"
             << "demo accounts (password '" << kDemoPassword << "'): admin, city_analyst, kundulun, "
             << "shifudong, jinhua, jinhua_g1, resident_demo, and gw<grid code> for Kundulun's grids\n";
-  if (auto s = SeedPopulation(**store, config, std::move(keys).value(), seed); !s.ok()) return Fail(s.error());
-  if (scale == "city") {
-    std::cout << "note: --scale city currently seeds the same org tree, accounts and demo population "
-                 "as demo\n";
+  if (auto s = SeedPopulation(**store, config, std::move(keys).value(), seed, scale, people); !s.ok()) {
+    return Fail(s.error());
   }
   return 0;
 }

@@ -16,7 +16,7 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Config& config);
 int Serve(const Config& config);
 int Migrate(const Config& config);
 int Seed(const Config& config, const std::string& scale, const std::string& source,
-         std::uint64_t seed, bool if_empty);
+         std::uint64_t seed, bool if_empty, std::int64_t people);
 int AddUser(const Config& config, const std::string& username, const std::string& display_name,
             const std::string& role, const std::string& scope, const std::string& password);
 // Creates an Open311 API key named `name`, prints it once on stdout, stores only its hash.

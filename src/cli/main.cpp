@@ -65,11 +65,14 @@ int main(int argc, char** argv) {
   std::string scale = "demo", source = "data/baotou";
   std::uint64_t seed_number = 2026;
   bool if_empty = false;
-  auto* seed = app.add_subcommand("seed", "Load the Baotou demo city (org tree, grids, accounts)");
+  auto* seed = app.add_subcommand("seed", "Load the Baotou demo city (org tree, grids, accounts, synthetic residents)");
   AddCommon(seed, seed_c);
   seed->add_option("--scale", scale, "demo | city")->check(CLI::IsMember({"demo", "city"}));
   seed->add_option("--source", source, "folder with divisions.csv and districts.geojson");
   seed->add_option("--seed", seed_number, "random seed (same seed, same city)");
+  std::int64_t people = 0;
+  seed->add_option("--people", people, "synthetic residents instead of the scale's (demo 40,000; city 3,000,000)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10'000'000}));
   seed->add_flag("--if-empty", if_empty, "do nothing if the database already has an org tree");
 
   auto* user = app.add_subcommand("user", "Manage accounts");
@@ -120,7 +123,7 @@ int main(int argc, char** argv) {
   if (*migrate) return with_config(migrate_c, [](cg::Config config) { return cg::cli::Migrate(config); });
   if (*seed) {
     return with_config(seed_c, [&](cg::Config config) {
-      return cg::cli::Seed(config, scale, source, seed_number, if_empty);
+      return cg::cli::Seed(config, scale, source, seed_number, if_empty, people);
     });
   }
   if (*user_add) {
