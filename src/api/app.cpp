@@ -36,7 +36,8 @@ App::App(store::Store& store, const Clock& clock, Config config)
       config_(std::move(config)),
       auth_(store, clock,
             auth::AuthOptions{config_.session_idle_ms, config_.session_absolute_ms,
-                              config_.login_max_failures, config_.login_window_ms}),
+                              config_.login_max_failures, config_.login_window_ms,
+                              config_.session_cache_ms}),
       public_report_limiter_(clock, config_.public_reports_per_hour, 3600'000),
       id_search_limiter_(clock, kIdSearchesPerHour, 3600'000) {
   RegisterRoutes();

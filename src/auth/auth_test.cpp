@@ -108,6 +108,44 @@ TEST_F(AuthenticatorTest, IdleAndAbsoluteTimeouts) {
   EXPECT_EQ(auth_->Resolve(r2->token).error().code, ErrorCode::kUnauthenticated);
 }
 
+// The session cache: logout and the timeouts act at once; a session deleted behind this node's
+// back (another node, the CLI) is noticed within cache_ms.
+TEST_F(AuthenticatorTest, CachedSessionsStillEndAtOnceOnLogoutAndTimeouts) {
+  auto r = auth_->Login("alice", "password-1", "127.0.0.1");
+  ASSERT_TRUE(r.ok());
+  auto p = auth_->Resolve(r->token);
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE(auth_->Logout(*p).ok());
+  EXPECT_EQ(auth_->Resolve(r->token).error().code, ErrorCode::kUnauthenticated);
+
+  auto r2 = auth_->Login("alice", "password-1", "127.0.0.1");
+  ASSERT_TRUE(r2.ok());
+  ASSERT_TRUE(auth_->Resolve(r2->token).ok());  // now cached
+  ASSERT_TRUE(store_->DeleteSession(Sha256Hex(r2->token)).ok());
+  EXPECT_TRUE(auth_->Resolve(r2->token).ok());  // within cache_ms: still served from memory
+  clock_.Advance(AuthOptions{}.cache_ms);
+  EXPECT_EQ(auth_->Resolve(r2->token).error().code, ErrorCode::kUnauthenticated);
+
+  // Idle timeout while cached: the cached idle timer is checked on every request.
+  auto r3 = auth_->Login("alice", "password-1", "127.0.0.1");
+  ASSERT_TRUE(r3.ok());
+  ASSERT_TRUE(auth_->Resolve(r3->token).ok());
+  clock_.Advance(10 * 60'000 + 1);
+  EXPECT_EQ(auth_->Resolve(r3->token).error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(store_->GetSession(Sha256Hex(r3->token)).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(AuthenticatorTest, WithoutCacheADeletedSessionEndsAtOnce) {
+  AuthOptions opt;
+  opt.cache_ms = 0;
+  Authenticator uncached(*store_, clock_, opt);
+  auto r = uncached.Login("alice", "password-1", "127.0.0.1");
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(uncached.Resolve(r->token).ok());
+  ASSERT_TRUE(store_->DeleteSession(Sha256Hex(r->token)).ok());
+  EXPECT_EQ(uncached.Resolve(r->token).error().code, ErrorCode::kUnauthenticated);
+}
+
 TEST_F(AuthenticatorTest, WrongPasswordsAreLimited) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(auth_->Login("alice", "nope-nope", "10.0.0.1").error().code, ErrorCode::kUnauthenticated);

@@ -1,5 +1,7 @@
 #include "auth/authenticator.hpp"
 
+#include <optional>
+
 #include "auth/password.hpp"
 #include "auth/random.hpp"
 
@@ -8,6 +10,8 @@ namespace {
 
 // Sessions are touched at most this often, so a busy client does not write on every request.
 constexpr std::int64_t kTouchGranularityMs = 60'000;
+// Above this many cached sessions the cache is dropped and refilled (a bound, not an LRU).
+constexpr std::size_t kMaxCachedSessions = 100'000;
 
 Error BadCredentials() {
   return MakeError(ErrorCode::kUnauthenticated, "wrong username or password");
@@ -75,27 +79,60 @@ Result<LoginResult> Authenticator::Login(const std::string& username, const std:
 Result<Principal> Authenticator::Resolve(const std::string& token) {
   if (token.empty() || token.size() > 128) return MakeError(ErrorCode::kUnauthenticated, "not logged in");
   const std::string hash = Sha256Hex(token);
-  auto session = store_.GetSession(hash);
-  if (!session.ok()) {
-    if (session.error().code == ErrorCode::kNotFound)
-      return MakeError(ErrorCode::kUnauthenticated, "not logged in");
-    return session.error();
-  }
   Timestamp now = clock_.Now();
-  if (now - session->last_seen_at > options_.idle_ms || now - session->created_at > options_.absolute_ms) {
+  std::optional<CachedSession> entry;
+  if (options_.cache_ms > 0) {
+    std::shared_lock lock(cache_mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && now - it->second.read_at < options_.cache_ms && now >= it->second.read_at) {
+      entry = it->second;
+    }
+  }
+  if (!entry) {
+    auto session = store_.GetSession(hash);
+    if (!session.ok()) {
+      Forget(hash);
+      if (session.error().code == ErrorCode::kNotFound)
+        return MakeError(ErrorCode::kUnauthenticated, "not logged in");
+      return session.error();
+    }
+    auto user = store_.GetUser(session->user_id);
+    if (!user.ok() || user->disabled) {
+      Forget(hash);
+      (void)store_.DeleteSession(hash);
+      return MakeError(ErrorCode::kUnauthenticated, "not logged in");
+    }
+    entry = CachedSession{std::move(session).value(), std::move(user).value(), now};
+    if (options_.cache_ms > 0) {
+      std::unique_lock lock(cache_mu_);
+      auto& slot = cache_[hash];
+      // Keep the newer idle timer: this node may have touched it since the store was read.
+      if (slot.session.last_seen_at > entry->session.last_seen_at) entry->session.last_seen_at = slot.session.last_seen_at;
+      if (cache_.size() > kMaxCachedSessions) cache_.clear();  // bounded; refilled on demand
+      cache_[hash] = *entry;
+    }
+  }
+  const store::Session& session = entry->session;
+  if (now - session.last_seen_at > options_.idle_ms || now - session.created_at > options_.absolute_ms) {
+    Forget(hash);
     (void)store_.DeleteSession(hash);
     return MakeError(ErrorCode::kUnauthenticated, "session expired; log in again");
   }
-  auto user = store_.GetUser(session->user_id);
-  if (!user.ok() || user->disabled) {
-    (void)store_.DeleteSession(hash);
-    return MakeError(ErrorCode::kUnauthenticated, "not logged in");
+  if (now - session.last_seen_at > kTouchGranularityMs) {
+    CG_RETURN_IF_ERROR(store_.TouchSession(hash, now));
+    std::unique_lock lock(cache_mu_);
+    if (auto it = cache_.find(hash); it != cache_.end()) it->second.session.last_seen_at = now;
   }
-  if (now - session->last_seen_at > kTouchGranularityMs) CG_RETURN_IF_ERROR(store_.TouchSession(hash, now));
-  return Principal{std::move(user).value(), hash, session->csrf_token};
+  return Principal{std::move(entry->user), hash, session.csrf_token};
+}
+
+void Authenticator::Forget(const std::string& token_hash) {
+  std::unique_lock lock(cache_mu_);
+  cache_.erase(token_hash);
 }
 
 Status Authenticator::Logout(const Principal& principal) {
+  Forget(principal.session_token_hash);
   return store_.DeleteSession(principal.session_token_hash);
 }
 

@@ -4,7 +4,9 @@
 // usable session. Sessions end after `idle_ms` without use or `absolute_ms` after login.
 
 #include <cstdint>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 
 #include "auth/login_limiter.hpp"
 #include "core/clock.hpp"
@@ -20,6 +22,11 @@ struct AuthOptions {
   std::int64_t absolute_ms = 12LL * 3600 * 1000;
   int max_failures = 5;
   std::int64_t window_ms = 15LL * 60 * 1000;
+  // How long a resolved session may be served from memory before the store is asked again
+  // (0: ask the store on every request). Bounds how late this node notices a session deleted
+  // or an account disabled by another process or node; its own logouts and the idle and
+  // absolute timeouts take effect at once regardless.
+  std::int64_t cache_ms = 5'000;
 };
 
 // Who is calling: the user, their scope in the org tree, and their session's CSRF token.
@@ -46,7 +53,8 @@ class Authenticator {
   Result<LoginResult> Login(const std::string& username, const std::string& password,
                             const std::string& remote_address);
   // The principal of a live session; kUnauthenticated if the token is unknown or expired.
-  // Refreshes the idle timer.
+  // Refreshes the idle timer (in the store at most once a minute). Served from an in-memory
+  // cache for up to options.cache_ms after the store was last read for this session.
   Result<Principal> Resolve(const std::string& token);
   Status Logout(const Principal& principal);
 
@@ -56,11 +64,20 @@ class Authenticator {
                                  const std::string& password);
 
  private:
+  struct CachedSession {
+    store::Session session;  // last_seen_at as this node knows it
+    model::User user;
+    Timestamp read_at = 0;   // when the store was last read for it
+  };
+  void Forget(const std::string& token_hash);
+
   store::Store& store_;
   const Clock& clock_;
   AuthOptions options_;
   LoginLimiter limiter_;
   std::string dummy_hash_;  // verified against when the user is unknown, to equalise timing
+  std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, CachedSession> cache_;  // by token hash; guarded by cache_mu_
 };
 
 // kInvalid unless 3..64 characters of [A-Za-z0-9._-].

@@ -303,6 +303,15 @@ int AddApiKey(const Config& config, const std::string& name) {
   return 0;
 }
 
+int CheckDb(const Config& config) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.error());
+  auto st = (*store)->CheckIntegrity();
+  if (!st.ok()) return Fail(st.error());
+  std::cout << "ok\n";
+  return 0;
+}
+
 int CheckGrids(const Config& config, double tolerance) {
   auto store = OpenStore(config);
   if (!store.ok()) return Fail(store.error());

@@ -22,5 +22,7 @@ int AddUser(const Config& config, const std::string& username, const std::string
 // Creates an Open311 API key named `name`, prints it once on stdout, stores only its hash.
 int AddApiKey(const Config& config, const std::string& name);
 int CheckGrids(const Config& config, double tolerance);
+// Prints "ok" and returns 0 if Store::CheckIntegrity passes; else prints what failed, 1.
+int CheckDb(const Config& config);
 
 }  // namespace cg::cli

@@ -1,6 +1,7 @@
-// citygrid: one binary, subcommands serve | migrate | seed | user add | apikey add | check grids.
+// citygrid: one binary, subcommands serve | migrate | seed | user add | apikey add | check grids | check db.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <optional>
 #include <filesystem>
 #include <iostream>
 #include <spdlog/spdlog.h>
@@ -49,11 +50,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   Common serve_c;
-  std::uint16_t port = 0;
+  std::optional<std::uint16_t> port;
   std::string web_root, host;
   auto* serve = app.add_subcommand("serve", "Run the HTTP server (migrates the database first)");
   AddCommon(serve, serve_c);
-  serve->add_option("--port", port, "listen port (default 8080)");
+  serve->add_option("--port", port, "listen port (default 8080; 0 picks a free one)");
   serve->add_option("--host", host, "listen address (default 0.0.0.0)");
   serve->add_option("--web-root", web_root, "folder of the built web app (default ./web/dist)");
 
@@ -103,6 +104,9 @@ int main(int argc, char** argv) {
   AddCommon(check_grids, check_c);
   check_grids->add_option("--tolerance", tolerance, "area tolerance in square degrees");
 
+  auto* check_db = check->add_subcommand("db", "Database integrity (SQLite integrity and foreign-key checks; cases complete)");
+  AddCommon(check_db, check_c);
+
   CLI11_PARSE(app, argc, argv);
 
   auto with_config = [](const Common& c, auto&& fn) -> int {
@@ -114,7 +118,7 @@ int main(int argc, char** argv) {
 
   if (*serve) {
     return with_config(serve_c, [&](cg::Config config) {
-      if (port) config.port = port;
+      if (port) config.port = *port;
       if (!host.empty()) config.host = host;
       if (!web_root.empty()) config.web_root = web_root;
       return cg::cli::Serve(config);
@@ -135,6 +139,9 @@ int main(int argc, char** argv) {
   }
   if (*apikey_add) {
     return with_config(apikey_c, [&](cg::Config config) { return cg::cli::AddApiKey(config, apikey_name); });
+  }
+  if (*check_db) {
+    return with_config(check_c, [](cg::Config config) { return cg::cli::CheckDb(config); });
   }
   if (*check_grids) {
     return with_config(check_c, [&](cg::Config config) { return cg::cli::CheckGrids(config, tolerance); });

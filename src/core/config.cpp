@@ -43,6 +43,7 @@ const std::map<std::string, Setter>& Setters() {
       {"threads", [](auto& k, auto& v, Config& c) { return ParseInt<std::size_t>(k, v, c.threads, 1, 256); }},
       {"session_idle_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.session_idle_ms, 1000, 1LL << 40); }},
       {"session_absolute_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.session_absolute_ms, 1000, 1LL << 40); }},
+      {"session_cache_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.session_cache_ms, 0, 3'600'000); }},
       {"login_max_failures", [](auto& k, auto& v, Config& c) { return ParseInt<int>(k, v, c.login_max_failures, 1, 1000); }},
       {"login_window_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.login_window_ms, 1000, 1LL << 40); }},
       {"cookie_secure", [](auto& k, auto& v, Config& c) { return ParseBool(k, v, c.cookie_secure); }},

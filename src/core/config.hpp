@@ -21,6 +21,7 @@ struct Config {
   std::size_t threads = 2;
   std::int64_t session_idle_ms = 30LL * 60 * 1000;        // 30 minutes
   std::int64_t session_absolute_ms = 12LL * 3600 * 1000;  // 12 hours
+  std::int64_t session_cache_ms = 5'000;  // sessions served from memory this long (0: off)
   int login_max_failures = 5;                 // per username or address, per window
   std::int64_t login_window_ms = 15LL * 60 * 1000;
   bool cookie_secure = false;                 // set true behind TLS

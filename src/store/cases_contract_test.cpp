@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <pqxx/pqxx>
 #include <random>
+#include <sqlite3.h>
+#include <set>
 #include <thread>
 
 #include "store/case_store.hpp"
@@ -108,6 +111,23 @@ class CasesContract : public ::testing::TestWithParam<std::string> {
     note.event = "create";
     n.notifications.push_back(note);
     return n;
+  }
+
+  // Creates each case from its own thread, all released at once (so they share batches).
+  std::vector<Result<CreatedCase>> CreateAtOnce(const std::vector<NewCase>& work) {
+    const int n = static_cast<int>(work.size());
+    std::vector<Result<CreatedCase>> out(work.size(), MakeError(ErrorCode::kInternal, "not run"));
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < n; ++t) {
+      threads.emplace_back([&, t] {
+        ++ready;
+        while (ready < n) std::this_thread::yield();
+        out[t] = cases().CreateCase(work[t], kT0);
+      });
+    }
+    for (auto& th : threads) th.join();
+    return out;
   }
 
   std::filesystem::path dir_;
@@ -338,6 +358,127 @@ TEST_P(CasesContract, CaseSurvivesReopen) {
   auto got = cases().GetCase(kCity, a->record.c.id);
   ASSERT_OK(got);
   EXPECT_EQ(got->c.timeline.size(), 1u);
+}
+
+// Group commit: many submitters at once share transactions; every acknowledged case is
+// stored exactly once, with its fields, first timeline entry and notification.
+TEST_P(CasesContract, ConcurrentSubmittersEachStoredExactlyOnce) {
+  constexpr int kThreads = 16, kPerThread = 25;
+  std::vector<std::vector<NewCase>> work(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      work[t].push_back(Make("150203010008001", "150203010008", 109.8, 40.6, 3600'000,
+                             "k" + std::to_string(t) + "-" + std::to_string(i)));
+    }
+  }
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (const auto& n : work[t]) {
+        auto r = cases().CreateCase(n, kT0);
+        if (!r.ok() || r->replayed) {
+          ++failures;
+          continue;
+        }
+        ids[t].push_back(r->record.c.id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures, 0);
+  std::set<std::string> distinct;
+  for (const auto& v : ids) distinct.insert(v.begin(), v.end());
+  EXPECT_EQ(distinct.size(), static_cast<std::size_t>(kThreads * kPerThread));
+  auto all = cases().ListCases(kCity, {}, {1, 0});
+  ASSERT_OK(all);
+  EXPECT_EQ(all->total, kThreads * kPerThread);
+  for (int t = 0; t < kThreads; t += 5) {
+    for (std::size_t i = 0; i < ids[t].size(); i += 7) {
+      auto got = cases().GetCase(kCity, ids[t][i]);
+      ASSERT_OK(got);
+      EXPECT_EQ(got->idempotency_key, "k" + std::to_string(t) + "-" + std::to_string(i));
+      EXPECT_EQ(got->c.timeline.size(), 1u);
+      EXPECT_EQ(got->c.fields.size(), 2u);
+    }
+  }
+  auto notes = cases().ListNotifications({0, "150203010008"}, {1, 0});
+  ASSERT_OK(notes);
+  EXPECT_EQ(notes->total, kThreads * kPerThread);
+}
+
+// The same idempotency key from many threads at once (so usually inside one batch): one case,
+// every other submission is a replay of it.
+TEST_P(CasesContract, IdempotencyKeyHoldsWithinABatch) {
+  constexpr int kThreads = 12;
+  for (int round = 0; round < 5; ++round) {
+    std::vector<NewCase> work;
+    for (int t = 0; t < kThreads; ++t) {
+      work.push_back(Make("150203010008001", "150203010008", 109.8, 40.6, 3600'000,
+                          "same-" + std::to_string(round)));
+    }
+    auto out = CreateAtOnce(work);
+    int fresh = 0;
+    std::set<std::string> distinct;
+    for (const auto& r : out) {
+      ASSERT_OK(r);
+      if (!r->replayed) ++fresh;
+      distinct.insert(r->record.c.id);
+    }
+    EXPECT_EQ(fresh, 1);
+    EXPECT_EQ(distinct.size(), 1u);
+  }
+  EXPECT_EQ(cases().ListCases(kCity, {}, {1, 0})->total, 5);
+}
+
+// A case that fails in the database (a taken public id) fails alone; the others sharing its
+// batch are stored.
+TEST_P(CasesContract, OneFailingSubmissionDoesNotFailItsBatch) {
+  auto first = Make("150203010008001", "150203010008", 109.8, 40.6);
+  ASSERT_OK(cases().CreateCase(first, kT0));
+  constexpr int kThreads = 16;
+  std::vector<NewCase> work;
+  for (int t = 0; t < kThreads; ++t) {
+    work.push_back(Make("150203010008001", "150203010008", 109.8, 40.6));
+    if (t % 4 == 0) work.back().record.public_id = first.record.public_id;
+  }
+  auto out = CreateAtOnce(work);
+  for (int t = 0; t < kThreads; ++t) {
+    if (t % 4 == 0) {
+      ASSERT_FALSE(out[t].ok());
+      EXPECT_EQ(out[t].error().code, ErrorCode::kConflict);
+    } else {
+      ASSERT_OK(out[t]);
+      EXPECT_TRUE(cases().GetCaseByPublicId(work[t].record.public_id).ok());
+    }
+  }
+  EXPECT_EQ(cases().ListCases(kCity, {}, {1, 0})->total, 1 + kThreads - kThreads / 4);
+  // Every stored case has exactly its own timeline and notification (nothing of a failed one).
+  EXPECT_EQ(cases().ListNotifications({0, "150203010008"}, {1, 0})->total, 1 + kThreads - kThreads / 4);
+}
+
+TEST_P(CasesContract, CheckIntegrityFindsACaseWithoutItsTimeline) {
+  auto a = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6), kT0);
+  ASSERT_OK(a);
+  ASSERT_OK(store_->CheckIntegrity());
+  const std::string sql = "DELETE FROM case_events WHERE case_id = " + a->record.c.id;
+  if (GetParam() == "sqlite") {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "test.db").string().c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  } else {
+    pqxx::connection c(url_);
+    pqxx::work w(c);
+    w.exec(sql);
+    w.commit();
+  }
+  auto found = store_->CheckIntegrity();
+  ASSERT_FALSE(found.ok());
+  EXPECT_NE(found.error().message.find("case " + a->record.c.id + " has no first timeline entry"),
+            std::string::npos)
+      << found.error().message;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CasesContract, ::testing::Values("sqlite", "postgresql"),

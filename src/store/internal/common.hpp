@@ -45,6 +45,12 @@ std::optional<std::int64_t> ParseDecimalId(std::string_view id);
 
 // Thrown inside a backend and turned into a returned Error at the public method boundary;
 // never escapes src/store.
+// Store::CheckIntegrity: ids of cases without their first timeline entry (at most 100). Same SQL on
+// both backends.
+inline constexpr char kCasesWithoutFirstEvent[] =
+    "SELECT c.id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id "
+    "AND e.seq = 0) ORDER BY c.id LIMIT 100";
+
 struct DbError {
   Error error;
 };

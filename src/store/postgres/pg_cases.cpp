@@ -1,4 +1,6 @@
 // PostgreSQL implementation of store::CaseStore (migration 3's tables), on its own pool.
+// New cases go through a group-commit queue (CommitIntake): concurrent submissions share one
+// transaction, so one commit's WAL flush serves many.
 // Optimistic concurrency: SaveCase updates "WHERE id = $ AND version = $" inside a transaction
 // that first locks the row, so two savers of the same version cannot both win.
 #include "store/postgres/pg_cases.hpp"
@@ -8,6 +10,7 @@
 
 #include "store/internal/case_common.hpp"
 #include "store/internal/common.hpp"
+#include "store/internal/group_commit.hpp"
 #include "store/internal/pool.hpp"
 #include "store/postgres/pg_guard.hpp"
 
@@ -112,56 +115,11 @@ class PgCaseStore final : public CaseStore {
   explicit PgCaseStore(const std::string& url)
       : pool_(
             kMaxConnections, [url] { return std::make_unique<pqxx::connection>(url); },
-            [](pqxx::connection& c) { return c.is_open(); }) {}
+            [](pqxx::connection& c) { return c.is_open(); }),
+        intake_(internal::kMaxIntakeBatch, [this](std::vector<IntakeQueue::Slot*>& batch) { CommitIntake(batch); }) {}
 
   Result<CreatedCase> CreateCase(const NewCase& n, Timestamp now) override {
-    return Guard([&]() -> Result<CreatedCase> {
-      auto lease = pool_.Acquire();
-      const CaseRecord& r = n.record;
-      for (int attempt = 0;; ++attempt) {
-        WriteTx tx(*lease);
-        if (!r.idempotency_key.empty()) {
-          auto existing = tx.exec_params("SELECT id FROM cases WHERE idempotency_key = $1", r.idempotency_key);
-          if (!existing.empty()) {
-            CreatedCase out{Load(tx, existing[0][0].as<std::int64_t>()), true};
-            return out;
-          }
-        }
-        Params p;
-        AddCase(p, r);
-        p.Text(r.public_id).Text(r.public_token_hash);
-        if (r.idempotency_key.empty()) p.Null(); else p.Text(r.idempotency_key);
-        p.Text(r.last_public_note).Int(now);
-        pqxx::result ins;
-        try {
-          ins = tx.exec_params(
-              "INSERT INTO cases(type, category, state, grid_code, handling_unit_code, "
-              "reporter_user_id, assignee_user_id, lon, lat, description, opened_at, "
-              "state_entered_at, due_at, warn_at, escalation_level, flags, terminal, public_open, "
-              "version, public_id, public_token_hash, idempotency_key, last_public_note, updated_at) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-              "$18, 1, $19, $20, $21, $22, $23) "
-              "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-              p.Dynamic());
-        } catch (const pqxx::unique_violation&) {
-          return MakeError(ErrorCode::kConflict, "public id taken");
-        }
-        if (ins.empty()) {
-          // A concurrent submission with the same key committed first: read it next round.
-          tx.abort();
-          if (attempt > 2) return MakeError(ErrorCode::kConflict, "idempotency key in use");
-          continue;
-        }
-        std::int64_t id = ins[0][0].as<std::int64_t>();
-        WriteFields(tx, id, r.c.fields);
-        WriteEvents(tx, id, r.c.timeline, 0);
-        WriteNotifications(tx, id, n.notifications, now);
-        CaseRecord stored = Load(tx, id);
-        tx.commit();
-        CreatedCase out{std::move(stored), false};
-        return out;
-      }
-    });
+    return intake_.Submit(Intake{&n, now});
   }
 
   Result<CaseRecord> GetCase(const CaseViewer& viewer, const std::string& id) override {
@@ -406,6 +364,79 @@ class PgCaseStore final : public CaseStore {
   }
 
  private:
+  // One submission in the intake queue: the case with everything written with it.
+  struct Intake {
+    const NewCase* n;
+    Timestamp now;
+  };
+  using IntakeQueue = internal::GroupCommit<Intake, Result<CreatedCase>>;
+
+  // Writes a batch of submissions in one transaction (one WAL flush on the server), each in
+  // its own savepoint so that one failing case is rolled back alone. Results
+  // are set only after COMMIT returned: nobody is acknowledged before their case is durable.
+  void CommitIntake(std::vector<IntakeQueue::Slot*>& batch) {
+    std::vector<Result<CreatedCase>> results;
+    results.reserve(batch.size());
+    auto st = Guard([&]() -> Status {
+      auto lease = pool_.Acquire();
+      WriteTx tx(*lease);
+      for (auto* slot : batch) {
+        tx.exec("SAVEPOINT intake");
+        auto one = Guard([&] { return InsertCase(tx, *slot->req->n, slot->req->now); });
+        tx.exec(one.ok() ? "RELEASE SAVEPOINT intake" : "ROLLBACK TO SAVEPOINT intake");
+        results.push_back(std::move(one));
+      }
+      tx.commit();
+      return {};
+    });
+    IntakeQueue::Deliver(batch, st, results);
+  }
+
+  // Inside an open (sub)transaction: one submission (case row, fields, first timeline entries,
+  // notifications), or the earlier case if its idempotency key was seen before — earlier in
+  // this batch, or committed meanwhile by another node. Throws; kConflict if the public id is
+  // taken.
+  static Result<CreatedCase> InsertCase(pqxx::transaction_base& tx, const NewCase& n, Timestamp now) {
+    const CaseRecord& r = n.record;
+    auto earlier = [&]() -> std::optional<std::int64_t> {
+      if (r.idempotency_key.empty()) return std::nullopt;
+      auto rows = tx.exec_params("SELECT id FROM cases WHERE idempotency_key = $1", r.idempotency_key);
+      if (rows.empty()) return std::nullopt;
+      return rows[0][0].as<std::int64_t>();
+    };
+    if (auto id = earlier()) return CreatedCase{Load(tx, *id), true};
+    Params p;
+    AddCase(p, r);
+    p.Text(r.public_id).Text(r.public_token_hash);
+    if (r.idempotency_key.empty()) p.Null(); else p.Text(r.idempotency_key);
+    p.Text(r.last_public_note).Int(now);
+    pqxx::result ins;
+    try {
+      ins = tx.exec_params(
+          "INSERT INTO cases(type, category, state, grid_code, handling_unit_code, "
+          "reporter_user_id, assignee_user_id, lon, lat, description, opened_at, "
+          "state_entered_at, due_at, warn_at, escalation_level, flags, terminal, public_open, "
+          "version, public_id, public_token_hash, idempotency_key, last_public_note, updated_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+          "$18, 1, $19, $20, $21, $22, $23) "
+          "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+          p.Dynamic());
+    } catch (const pqxx::unique_violation&) {
+      return MakeError(ErrorCode::kConflict, "public id taken");
+    }
+    if (ins.empty()) {
+      // Another node committed the same key after our first look (read committed: a new
+      // statement sees it now).
+      if (auto id = earlier()) return CreatedCase{Load(tx, *id), true};
+      return MakeError(ErrorCode::kConflict, "idempotency key in use");
+    }
+    std::int64_t id = ins[0][0].as<std::int64_t>();
+    WriteFields(tx, id, r.c.fields);
+    WriteEvents(tx, id, r.c.timeline, 0);
+    WriteNotifications(tx, id, n.notifications, now);
+    return CreatedCase{Load(tx, id), false};
+  }
+
   static void WriteFields(pqxx::transaction_base& tx, std::int64_t id,
                           const std::map<std::string, std::string>& fields) {
     for (const auto& [code, value] : fields) {
@@ -466,6 +497,7 @@ class PgCaseStore final : public CaseStore {
   }
 
   internal::ConnectionPool<pqxx::connection> pool_;
+  IntakeQueue intake_;
 };
 
 }  // namespace

@@ -529,6 +529,11 @@ class PgStore final : public Store {
       if (orphans[0][0].as<std::int64_t>() != 0) {
         return MakeError(ErrorCode::kInternal, "integrity check failed: org units with missing parents");
       }
+      auto incomplete = tx.exec(internal::kCasesWithoutFirstEvent);
+      if (!incomplete.empty()) {
+        return MakeError(ErrorCode::kInternal, "integrity check failed: case " + incomplete[0][0].as<std::string>() +
+                                                   " has no first timeline entry");
+      }
       return {};
     });
   }

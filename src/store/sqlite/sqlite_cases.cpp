@@ -1,13 +1,15 @@
 // SQLite implementation of store::CaseStore (migration 3's tables). It has its own writer
 // connection and readers on the same file; SQLite serialises writers across connections
 // (BEGIN IMMEDIATE waits up to the busy timeout), and WAL + synchronous=FULL makes every
-// acknowledged write durable.
+// acknowledged write durable. New cases go through a group-commit queue (CommitIntake):
+// concurrent submissions share one transaction and one fsync.
 #include "store/sqlite/sqlite_cases.hpp"
 
 #include <mutex>
 
 #include "store/internal/case_common.hpp"
 #include "store/internal/common.hpp"
+#include "store/internal/group_commit.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
 
 namespace cg::store::sqlite {
@@ -73,52 +75,11 @@ class SqliteCaseStore final : public CaseStore {
           auto conn = std::make_unique<Conn>(path);
           conn->Exec("PRAGMA query_only=ON");
           return conn;
-        }) {}
+        }),
+        intake_(internal::kMaxIntakeBatch, [this](std::vector<IntakeQueue::Slot*>& batch) { CommitIntake(batch); }) {}
 
   Result<CreatedCase> CreateCase(const NewCase& n, Timestamp now) override {
-    return Guard([&]() -> Result<CreatedCase> {
-      std::lock_guard lock(write_mu_);
-      Tx tx(writer_, "BEGIN IMMEDIATE");
-      const CaseRecord& r = n.record;
-      if (!r.idempotency_key.empty()) {
-        std::optional<std::int64_t> existing;
-        {
-          Query q(writer_, "SELECT id FROM cases WHERE idempotency_key = ?1");
-          q.Text(1, r.idempotency_key);
-          if (q.Step()) existing = q.GetInt(0);
-        }
-        if (existing) {
-          CreatedCase out{Load(writer_, *existing), true};
-          return out;
-        }
-      }
-      {
-        Query q(writer_,
-                "INSERT INTO cases(type, category, state, grid_code, handling_unit_code, "
-                "reporter_user_id, assignee_user_id, lon, lat, description, opened_at, "
-                "state_entered_at, due_at, warn_at, escalation_level, flags, terminal, public_open, "
-                "version, public_id, public_token_hash, idempotency_key, last_public_note, updated_at) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-                "?18, 1, ?19, ?20, ?21, ?22, ?23)");
-        BindCase(q, r);
-        q.Text(19, r.public_id).Text(20, r.public_token_hash);
-        if (r.idempotency_key.empty()) q.Null(21); else q.Text(21, r.idempotency_key);
-        q.Text(22, r.last_public_note).Int(23, now);
-        try {
-          q.Run();
-        } catch (const DbError& e) {
-          if (e.error.code == ErrorCode::kConflict) return MakeError(ErrorCode::kConflict, "public id taken");
-          throw;
-        }
-      }
-      std::int64_t id = sqlite3_last_insert_rowid(writer_.db());
-      WriteFields(id, r.c.fields);
-      WriteEvents(id, r.c.timeline, 0);
-      WriteNotifications(id, n.notifications, now);
-      tx.Commit();
-      CreatedCase out{Load(writer_, id), false};
-      return out;
-    });
+    return intake_.Submit(Intake{&n, now});
   }
 
   Result<CaseRecord> GetCase(const CaseViewer& viewer, const std::string& id) override {
@@ -380,6 +341,75 @@ class SqliteCaseStore final : public CaseStore {
   }
 
  private:
+  // One submission in the intake queue: the case with everything written with it.
+  struct Intake {
+    const NewCase* n;
+    Timestamp now;
+  };
+  using IntakeQueue = internal::GroupCommit<Intake, Result<CreatedCase>>;
+
+  // Writes a batch of submissions in one transaction (one fsync), each inside its own
+  // savepoint so that one failing case (a taken public id) is rolled back alone. Results are
+  // set only after COMMIT returned: nobody is acknowledged before their case is durable.
+  void CommitIntake(std::vector<IntakeQueue::Slot*>& batch) {
+    std::vector<Result<CreatedCase>> results;
+    results.reserve(batch.size());
+    auto st = Guard([&]() -> Status {
+      std::lock_guard lock(write_mu_);
+      Tx tx(writer_, "BEGIN IMMEDIATE");
+      for (auto* slot : batch) {
+        writer_.Exec("SAVEPOINT intake");
+        auto one = Guard([&] { return InsertCase(*slot->req->n, slot->req->now); });
+        if (!one.ok()) writer_.Exec("ROLLBACK TO intake");
+        writer_.Exec("RELEASE intake");
+        results.push_back(std::move(one));
+      }
+      tx.Commit();
+      return {};
+    });
+    IntakeQueue::Deliver(batch, st, results);
+  }
+
+  // Inside the writer's open transaction: one submission (case row, fields, first timeline
+  // entries, notifications), or the earlier case if its idempotency key was seen before,
+  // including earlier in the same batch. Throws DbError; kConflict if the public id is taken.
+  Result<CreatedCase> InsertCase(const NewCase& n, Timestamp now) {
+    const CaseRecord& r = n.record;
+    if (!r.idempotency_key.empty()) {
+      std::optional<std::int64_t> existing;
+      {
+        Query q(writer_, "SELECT id FROM cases WHERE idempotency_key = ?1");
+        q.Text(1, r.idempotency_key);
+        if (q.Step()) existing = q.GetInt(0);
+      }
+      if (existing) return CreatedCase{Load(writer_, *existing), true};
+    }
+    {
+      Query q(writer_,
+              "INSERT INTO cases(type, category, state, grid_code, handling_unit_code, "
+              "reporter_user_id, assignee_user_id, lon, lat, description, opened_at, "
+              "state_entered_at, due_at, warn_at, escalation_level, flags, terminal, public_open, "
+              "version, public_id, public_token_hash, idempotency_key, last_public_note, updated_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+              "?18, 1, ?19, ?20, ?21, ?22, ?23)");
+      BindCase(q, r);
+      q.Text(19, r.public_id).Text(20, r.public_token_hash);
+      if (r.idempotency_key.empty()) q.Null(21); else q.Text(21, r.idempotency_key);
+      q.Text(22, r.last_public_note).Int(23, now);
+      try {
+        q.Run();
+      } catch (const DbError& e) {
+        if (e.error.code == ErrorCode::kConflict) return MakeError(ErrorCode::kConflict, "public id taken");
+        throw;
+      }
+    }
+    std::int64_t id = sqlite3_last_insert_rowid(writer_.db());
+    WriteFields(id, r.c.fields);
+    WriteEvents(id, r.c.timeline, 0);
+    WriteNotifications(id, n.notifications, now);
+    return CreatedCase{Load(writer_, id), false};
+  }
+
   // Binds ?1..?18 of an INSERT or UPDATE of the case columns.
   static void BindCase(Query& q, const CaseRecord& r) {
     const cases::Case& c = r.c;
@@ -462,6 +492,7 @@ class SqliteCaseStore final : public CaseStore {
   std::mutex write_mu_;  // guards writer_ and its statement cache
   Conn writer_;
   internal::ConnectionPool<Conn> readers_;
+  IntakeQueue intake_;  // after writer_: its commits use the writer
 };
 
 }  // namespace

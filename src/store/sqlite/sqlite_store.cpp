@@ -134,6 +134,7 @@ class SqliteStore final : public Store {
 
   std::string Backend() const override { return "sqlite"; }
 
+
   Result<std::pair<Pragmas, Pragmas>> Inspect() {
     return Guard([&]() -> Result<std::pair<Pragmas, Pragmas>> {
       std::pair<Pragmas, Pragmas> out;
@@ -445,6 +446,10 @@ class SqliteStore final : public Store {
           problems += "foreign key violation in " + q.GetText(0) + " row " +
                       std::to_string(q.GetInt(1)) + "; ";
         }
+      }
+      {
+        Query q(c, internal::kCasesWithoutFirstEvent);
+        while (q.Step()) problems += "case " + q.GetText(0) + " has no first timeline entry; ";
       }
       if (!problems.empty()) return MakeError(ErrorCode::kInternal, "integrity check failed: " + problems);
       return {};
