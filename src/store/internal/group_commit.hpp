@@ -12,6 +12,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -29,9 +30,11 @@ class GroupCommit {
   struct Slot {
     const Req* req = nullptr;
     std::optional<Res> res;  // set by the commit function
+    std::exception_ptr error;  // what the commit function threw, rethrown to every caller
     bool done = false;       // guarded by the queue's mutex
   };
-  // Must set res of every slot and must not throw (map failures to Res).
+  // Must set res of every slot; map failures to Res (if it throws anyway, every caller of the
+  // batch gets the exception rather than hanging).
   using CommitFn = std::function<void(std::vector<Slot*>& batch)>;
 
   GroupCommit(std::size_t max_batch, CommitFn commit) : max_batch_(max_batch), commit_(std::move(commit)) {}
@@ -53,7 +56,11 @@ class GroupCommit {
       batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
       lock.unlock();
-      commit_(batch);
+      try {
+        commit_(batch);
+      } catch (...) {  // a bug, not a database error: no caller may wait forever for it
+        for (Slot* s : batch) s->error = std::current_exception();
+      }
       lock.lock();
       for (Slot* s : batch) s->done = true;
       ++batches_;
@@ -61,6 +68,7 @@ class GroupCommit {
       leader_active_ = false;
       cv_.notify_all();
     }
+    if (slot.error) std::rethrow_exception(slot.error);
     return std::move(*slot.res);
   }
 

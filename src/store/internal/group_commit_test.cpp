@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 namespace cg::store::internal {
@@ -71,6 +72,17 @@ TEST(GroupCommit, BatchesAreCappedAtMaxBatch) {
     total += n;
   }
   EXPECT_EQ(total, 40u);
+}
+
+TEST(GroupCommit, AThrowingCommitReachesEveryCallerAndTheQueueGoesOn) {
+  std::atomic<bool> fail{true};
+  GroupCommit<int, int> q(8, [&](std::vector<GroupCommit<int, int>::Slot*>& batch) {
+    if (fail) throw std::runtime_error("bug");
+    for (auto* s : batch) s->res = *s->req;
+  });
+  EXPECT_THROW(q.Submit(1), std::runtime_error);
+  fail = false;
+  EXPECT_EQ(q.Submit(2), 2);
 }
 
 }  // namespace
