@@ -9,6 +9,7 @@
 // Thread safety: any number of threads at once.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,45 @@
 #include "store/store.hpp"
 
 namespace cg::store {
+
+// At most this many photos belong to one case (checked by CreateCase).
+inline constexpr std::size_t kMaxPhotosPerCase = 6;
+
+// Which stored copy of a photo: the upload as received (staff only), the stripped public JPEG,
+// or its thumbnail.
+enum class PhotoVariant { kOriginal, kPublic, kThumb };
+
+// What is known about a stored photo (no bytes). `photo_id` is random and URL-safe: it names the
+// photo in URLs. The position is the one from the original's EXIF, if it had one.
+struct PhotoInfo {
+  std::string photo_id;
+  std::string case_id;
+  int seq = 0;               // order within the case, from 0
+  std::string sha256;        // lower hex SHA-256 of the original
+  std::string mime;          // of the original, detected from its content
+  int width = 0;             // of the original, upright
+  int height = 0;
+  std::int64_t bytes = 0;    // size of the original
+  std::optional<double> gps_lat, gps_lon, gps_alt;
+  std::optional<Timestamp> gps_time;
+  Timestamp created_at = 0;
+};
+
+// A photo to store with a new case: its metadata (photo_id set by the caller, case_id and seq
+// by the store) and the three copies' bytes. The public copy and thumbnail are JPEGs.
+struct NewPhoto {
+  PhotoInfo info;
+  std::string original;
+  std::string public_jpeg;
+  std::string thumbnail_jpeg;
+};
+
+// One copy of a photo with its metadata.
+struct PhotoData {
+  PhotoInfo info;
+  std::string mime;  // of these bytes: the original's type, or image/jpeg for the copies
+  std::string data;
+};
 
 // A case as stored: the engine's value plus what only persistence knows.
 struct CaseRecord {
@@ -34,6 +74,8 @@ struct CaseRecord {
   bool terminal = false;             // the state is terminal (set by the caller)
   bool public_open = true;           // Open311 status of the state (set by the caller)
   std::string last_public_note;      // the latest non-empty timeline note, for status_notes
+  std::vector<PhotoInfo> photos;     // in seq order; filled by reads of one case and CreateCase
+  std::string first_photo_id;        // "" if none; filled by every read (Open311 media_url)
 };
 
 // Who reads: the caller's scope and user id (for the reporter rule).
@@ -42,10 +84,13 @@ struct CaseViewer {
   std::int64_t user_id = 0;
 };
 
-// A new case with its first notifications. Notification::case_id is filled by the store.
+// A new case with its first notifications and its photos (written in the same transaction).
+// Notification::case_id is filled by the store. Photos are shared pointers so a submission
+// can hand megabytes over without copying them.
 struct NewCase {
   CaseRecord record;
   std::vector<cases::Notification> notifications;
+  std::vector<std::shared_ptr<const NewPhoto>> photos;
 };
 
 struct CreatedCase {
@@ -102,9 +147,10 @@ class CaseStore {
  public:
   virtual ~CaseStore() = default;
 
-  // Stores a new case, its timeline and notifications in one durable transaction and returns
-  // it with its id. With an idempotency key seen before, nothing is written and the earlier
-  // case is returned with replayed = true. kConflict if the public id is taken.
+  // Stores a new case, its timeline, notifications and photos in one durable transaction and
+  // returns it with its id. With an idempotency key seen before, nothing is written and the
+  // earlier case is returned with replayed = true. kConflict if the public id or a photo id is
+  // taken; kInvalid for more than kMaxPhotosPerCase photos or a photo without bytes or id.
   virtual Result<CreatedCase> CreateCase(const NewCase& n, Timestamp now) = 0;
 
   // One case with fields and timeline; kNotFound if absent or not visible to `viewer`.
@@ -149,6 +195,15 @@ class CaseStore {
 
   // Open311 listing: public columns, newest first.
   virtual Result<std::vector<CaseRecord>> ListRequests(const RequestFilter& filter) = 0;
+
+  // A stored copy of a photo by its photo id, without a scope: public copies for the public
+  // routes, which decide from the case (GetCaseSystem) whether it may be shown. kNotFound if
+  // absent. Never use it for kOriginal on a public route.
+  virtual Result<PhotoData> GetPhoto(const std::string& photo_id, PhotoVariant variant) = 0;
+  // A copy of a photo of case `case_id` for a staff reader: kNotFound if the photo does not
+  // belong to that case or the case is not visible to `viewer` (the same rule as GetCase).
+  virtual Result<PhotoData> GetCasePhoto(const CaseViewer& viewer, const std::string& case_id,
+                                         const std::string& photo_id, PhotoVariant variant) = 0;
 
   // API keys (Open311 submissions). kConflict on a duplicate name or hash.
   virtual Result<ApiKey> CreateApiKey(const ApiKey& key) = 0;

@@ -479,6 +479,130 @@ TEST_P(CasesContract, CheckIntegrityFindsACaseWithoutItsTimeline) {
   EXPECT_NE(found.error().message.find("case " + a->record.c.id + " has no first timeline entry"),
             std::string::npos)
       << found.error().message;
+
+// A photo with binary bytes (NUL, high bytes) in every copy; gps optional.
+std::shared_ptr<const NewPhoto> Photo(const std::string& id, bool with_gps) {
+  auto p = std::make_shared<NewPhoto>();
+  p->info.photo_id = id;
+  p->info.sha256 = Hex(64);
+  p->info.mime = "image/png";
+  p->info.width = 4000;
+  p->info.height = 3000;
+  if (with_gps) {
+    p->info.gps_lat = 40.65;
+    p->info.gps_lon = 109.85;
+    p->info.gps_alt = -12.5;
+    p->info.gps_time = kT0 - 1000;
+  }
+  p->original = std::string("\x89PNG\0\xff original ", 16) + id;
+  p->public_jpeg = std::string("\xff\xd8\xff\0 public ", 12) + id;
+  p->thumbnail_jpeg = std::string("\xff\xd8\xff\0 thumb ", 11) + id;
+  return p;
+}
+
+TEST_P(CasesContract, PhotosAreStoredWithTheCaseAndReadInOrder) {
+  NewCase n = Make("150203010008001", "150203010008", 109.8, 40.6);
+  const std::string id1 = "ph1" + Hex(10), id2 = "ph2" + Hex(10);
+  n.photos = {Photo(id1, true), Photo(id2, false)};
+  auto created = cases().CreateCase(n, kT0);
+  ASSERT_OK(created);
+  ASSERT_EQ(created->record.photos.size(), 2u);
+  EXPECT_EQ(created->record.first_photo_id, id1);
+  auto got = cases().GetCase(kCity, created->record.c.id);
+  ASSERT_OK(got);
+  ASSERT_EQ(got->photos.size(), 2u);
+  const PhotoInfo& a = got->photos[0];
+  EXPECT_EQ(a.photo_id, id1);
+  EXPECT_EQ(a.case_id, got->c.id);
+  EXPECT_EQ(a.seq, 0);
+  EXPECT_EQ(a.sha256, n.photos[0]->info.sha256);
+  EXPECT_EQ(a.mime, "image/png");
+  EXPECT_EQ(a.width, 4000);
+  EXPECT_EQ(a.height, 3000);
+  EXPECT_EQ(a.bytes, static_cast<std::int64_t>(n.photos[0]->original.size()));
+  EXPECT_DOUBLE_EQ(a.gps_lat.value_or(0), 40.65);
+  EXPECT_DOUBLE_EQ(a.gps_lon.value_or(0), 109.85);
+  EXPECT_DOUBLE_EQ(a.gps_alt.value_or(0), -12.5);
+  EXPECT_EQ(a.gps_time.value_or(0), kT0 - 1000);
+  EXPECT_EQ(a.created_at, kT0);
+  EXPECT_EQ(got->photos[1].photo_id, id2);
+  EXPECT_EQ(got->photos[1].seq, 1);
+  EXPECT_FALSE(got->photos[1].gps_lat.has_value());
+  EXPECT_EQ(cases().GetCaseByPublicId(got->public_id)->photos.size(), 2u);
+  // Listings carry the first photo's id (Open311 media_url) but not the photo list.
+  auto requests = cases().ListRequests({});
+  ASSERT_OK(requests);
+  ASSERT_EQ(requests->size(), 1u);
+  EXPECT_EQ((*requests)[0].first_photo_id, id1);
+
+  // Bytes of each copy, binary-safe.
+  auto original = cases().GetPhoto(id1, PhotoVariant::kOriginal);
+  ASSERT_OK(original);
+  EXPECT_EQ(original->data, n.photos[0]->original);
+  EXPECT_EQ(original->mime, "image/png");
+  auto pub = cases().GetPhoto(id1, PhotoVariant::kPublic);
+  ASSERT_OK(pub);
+  EXPECT_EQ(pub->data, n.photos[0]->public_jpeg);
+  EXPECT_EQ(pub->mime, "image/jpeg");
+  EXPECT_EQ(pub->info.case_id, got->c.id);
+  EXPECT_EQ(cases().GetPhoto(id2, PhotoVariant::kThumb)->data, n.photos[1]->thumbnail_jpeg);
+  EXPECT_EQ(cases().GetPhoto("nope", PhotoVariant::kPublic).error().code, ErrorCode::kNotFound);
+  Reopen();
+  EXPECT_EQ(cases().GetPhoto(id2, PhotoVariant::kOriginal)->data, n.photos[1]->original);
+}
+
+TEST_P(CasesContract, OriginalsFollowTheCaseScope) {
+  NewCase n = Make("150203010008001", "150203010008", 109.8, 40.6);
+  const std::string pid = "ph" + Hex(12);
+  n.photos = {Photo(pid, true)};
+  auto created = cases().CreateCase(n, kT0);
+  ASSERT_OK(created);
+  const std::string id = created->record.c.id;
+  auto mine = cases().GetCasePhoto(kGridA, id, pid, PhotoVariant::kOriginal);
+  ASSERT_OK(mine);
+  EXPECT_EQ(mine->data, n.photos[0]->original);
+  EXPECT_TRUE(cases().GetCasePhoto(kCity, id, pid, PhotoVariant::kOriginal).ok());
+  EXPECT_TRUE(cases().GetCasePhoto({Scope::Subtree("150203010008002"), 7}, id, pid, PhotoVariant::kOriginal).ok());
+  EXPECT_EQ(cases().GetCasePhoto(kGridB, id, pid, PhotoVariant::kOriginal).error().code, ErrorCode::kNotFound);
+  // The photo must belong to the case named in the path.
+  auto other = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6), kT0);
+  ASSERT_OK(other);
+  EXPECT_EQ(cases().GetCasePhoto(kCity, other->record.c.id, pid, PhotoVariant::kOriginal).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(cases().GetCasePhoto(kCity, "1 OR 1=1", pid, PhotoVariant::kOriginal).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(CasesContract, BadPhotosWriteNothing) {
+  NewCase seven = Make("150203010008001", "150203010008", 109.8, 40.6);
+  for (int i = 0; i < 7; ++i) seven.photos.push_back(Photo("seven" + std::to_string(i) + Hex(8), false));
+  auto r = cases().CreateCase(seven, kT0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
+  NewCase empty = Make("150203010008001", "150203010008", 109.8, 40.6);
+  auto blank = std::make_shared<NewPhoto>(*Photo("blank" + Hex(8), false));
+  blank->original.clear();
+  empty.photos = {blank};
+  EXPECT_EQ(cases().CreateCase(empty, kT0).error().code, ErrorCode::kInvalid);
+  // A photo id already taken fails the whole case: no case row, no photo rows.
+  NewCase first = Make("150203010008001", "150203010008", 109.8, 40.6);
+  const std::string taken = "taken" + Hex(8);
+  first.photos = {Photo(taken, false)};
+  ASSERT_OK(cases().CreateCase(first, kT0));
+  NewCase second = Make("150203010008001", "150203010008", 109.8, 40.6);
+  second.photos = {Photo("fresh" + Hex(8), false), Photo(taken, false)};
+  auto dup = cases().CreateCase(second, kT0);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(cases().ListCases(kCity, {}, {})->total, 1);
+  EXPECT_EQ(cases().GetPhoto(second.photos[0]->info.photo_id, PhotoVariant::kOriginal).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(cases().GetCaseByPublicId(second.record.public_id).error().code, ErrorCode::kNotFound);
+  // Six is allowed.
+  NewCase six = Make("150203010008001", "150203010008", 109.8, 40.6);
+  for (int i = 0; i < 6; ++i) six.photos.push_back(Photo("six" + std::to_string(i) + Hex(8), false));
+  auto ok = cases().CreateCase(six, kT0);
+  ASSERT_OK(ok);
+  EXPECT_EQ(ok->record.photos.size(), 6u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CasesContract, ::testing::Values("sqlite", "postgresql"),

@@ -40,5 +40,27 @@ std::vector<CaseRecord> NearestWithin(std::vector<CaseRecord> records, double lo
   return out;
 }
 
+const char* PhotoVariantName(PhotoVariant variant) {
+  switch (variant) {
+    case PhotoVariant::kOriginal: return "original";
+    case PhotoVariant::kPublic: return "public";
+    case PhotoVariant::kThumb: return "thumb";
+  }
+  return "original";
+}
+
+Status ValidateNewPhotos(const std::vector<std::shared_ptr<const NewPhoto>>& photos) {
+  if (photos.size() > kMaxPhotosPerCase) {
+    return MakeError(ErrorCode::kInvalid, "at most " + std::to_string(kMaxPhotosPerCase) + " photos per case");
+  }
+  for (const auto& p : photos) {
+    if (!p || p->info.photo_id.empty() || p->info.mime.empty() || p->original.empty() ||
+        p->public_jpeg.empty() || p->thumbnail_jpeg.empty()) {
+      return MakeError(ErrorCode::kInvalid, "a photo without id, type or bytes");
+    }
+  }
+  return {};
+}
+
 }  // namespace internal
 }  // namespace cg::store

@@ -17,4 +17,9 @@ LonLatBox BoxAround(double lon, double lat, double radius_m);
 std::vector<CaseRecord> NearestWithin(std::vector<CaseRecord> records, double lon, double lat,
                                       double radius_m, std::int64_t limit);
 
+// "original", "public" or "thumb": the variant column of case_photo_data.
+const char* PhotoVariantName(PhotoVariant variant);
+// kInvalid for more than kMaxPhotosPerCase photos, or a photo without an id, bytes or MIME type.
+Status ValidateNewPhotos(const std::vector<std::shared_ptr<const NewPhoto>>& photos);
+
 }  // namespace cg::store::internal

@@ -26,7 +26,40 @@ const std::string kCaseCols =
     "id, type, category, state, grid_code, handling_unit_code, reporter_user_id, "
     "assignee_user_id, lon, lat, description, opened_at, state_entered_at, due_at, warn_at, "
     "escalation_level, flags, terminal, public_open, version, public_id, public_token_hash, "
-    "coalesce(idempotency_key, ''), last_public_note";
+    "coalesce(idempotency_key, ''), last_public_note, "
+    "coalesce((SELECT photo_id FROM case_photos WHERE case_id = cases.id ORDER BY seq LIMIT 1), '')";
+
+// Column list of a photo read; ReadPhoto relies on this order.
+const std::string kPhotoCols =
+    "p.photo_id, p.case_id, p.seq, p.sha256, p.mime, p.width, p.height, p.bytes, p.gps_lat, "
+    "p.gps_lon, p.gps_alt, p.gps_time, p.created_at";
+
+PhotoInfo ReadPhoto(const pqxx::row& row) {
+  PhotoInfo p;
+  p.photo_id = row[0].as<std::string>();
+  p.case_id = std::to_string(row[1].as<std::int64_t>());
+  p.seq = row[2].as<int>();
+  p.sha256 = row[3].as<std::string>();
+  p.mime = row[4].as<std::string>();
+  p.width = row[5].as<int>();
+  p.height = row[6].as<int>();
+  p.bytes = row[7].as<std::int64_t>();
+  if (!row[8].is_null()) p.gps_lat = row[8].as<double>();
+  if (!row[9].is_null()) p.gps_lon = row[9].as<double>();
+  if (!row[10].is_null()) p.gps_alt = row[10].as<double>();
+  if (!row[11].is_null()) p.gps_time = row[11].as<std::int64_t>();
+  p.created_at = row[12].as<std::int64_t>();
+  return p;
+}
+
+PhotoData PhotoOf(const pqxx::row& row, PhotoVariant variant) {
+  PhotoData out;
+  out.info = ReadPhoto(row);
+  out.mime = variant == PhotoVariant::kOriginal ? out.info.mime : "image/jpeg";
+  pqxx::binarystring bytes(row[13]);
+  out.data.assign(bytes.get(), bytes.size());
+  return out;
+}
 
 // Text parameters with NULLs, for exec_params with dynamic parameters.
 class Params {
@@ -82,6 +115,7 @@ CaseRecord ReadCase(const pqxx::row& row) {
   r.public_token_hash = row[21].as<std::string>();
   r.idempotency_key = row[22].as<std::string>();
   r.last_public_note = row[23].as<std::string>();
+  r.first_photo_id = row[24].as<std::string>();
   return r;
 }
 
@@ -119,6 +153,7 @@ class PgCaseStore final : public CaseStore {
         intake_(internal::kMaxIntakeBatch, [this](std::vector<IntakeQueue::Slot*>& batch) { CommitIntake(batch); }) {}
 
   Result<CreatedCase> CreateCase(const NewCase& n, Timestamp now) override {
+    CG_RETURN_IF_ERROR(internal::ValidateNewPhotos(n.photos));
     return intake_.Submit(Intake{&n, now});
   }
 
@@ -333,6 +368,37 @@ class PgCaseStore final : public CaseStore {
     });
   }
 
+  Result<PhotoData> GetPhoto(const std::string& photo_id, PhotoVariant variant) override {
+    return Guard([&]() -> Result<PhotoData> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      auto rows = tx.exec_params("SELECT " + kPhotoCols + ", d.data FROM case_photos p JOIN case_photo_data d "
+                                 "ON d.photo = p.id WHERE p.photo_id = $1 AND d.variant = $2",
+                                 photo_id, std::string(internal::PhotoVariantName(variant)));
+      if (rows.empty()) return MakeError(ErrorCode::kNotFound, "photo not found");
+      return PhotoOf(rows[0], variant);
+    });
+  }
+
+  Result<PhotoData> GetCasePhoto(const CaseViewer& viewer, const std::string& case_id,
+                                 const std::string& photo_id, PhotoVariant variant) override {
+    auto num = internal::ParseDecimalId(case_id);
+    if (!num) return MakeError(ErrorCode::kNotFound, "photo not found");
+    return Guard([&]() -> Result<PhotoData> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      Params p;
+      AddViewer(p, viewer);
+      p.Int(*num).Text(photo_id).Text(internal::PhotoVariantName(variant));
+      auto rows = tx.exec_params("SELECT " + kPhotoCols + ", d.data FROM cases JOIN case_photos p ON "
+                                 "p.case_id = cases.id JOIN case_photo_data d ON d.photo = p.id WHERE "
+                                 "cases.id = $4::bigint AND p.photo_id = $5 AND d.variant = $6 AND " + kVisible,
+                                 p.Dynamic());
+      if (rows.empty()) return MakeError(ErrorCode::kNotFound, "photo not found");
+      return PhotoOf(rows[0], variant);
+    });
+  }
+
   Result<ApiKey> CreateApiKey(const ApiKey& key) override {
     if (key.name.empty() || key.key_hash.empty()) return MakeError(ErrorCode::kInvalid, "empty API key name or hash");
     return Guard([&]() -> Result<ApiKey> {
@@ -434,6 +500,7 @@ class PgCaseStore final : public CaseStore {
     WriteFields(tx, id, r.c.fields);
     WriteEvents(tx, id, r.c.timeline, 0);
     WriteNotifications(tx, id, n.notifications, now);
+    WritePhotos(tx, id, n.photos, now);
     return CreatedCase{Load(tx, id), false};
   }
 
@@ -470,6 +537,32 @@ class PgCaseStore final : public CaseStore {
     }
   }
 
+  static void WritePhotos(pqxx::transaction_base& tx, std::int64_t id,
+                          const std::vector<std::shared_ptr<const NewPhoto>>& photos, Timestamp now) {
+    int seq = 0;
+    for (const auto& photo : photos) {
+      const PhotoInfo& i = photo->info;
+      Params p;
+      p.Text(i.photo_id).Int(id).Int(seq++).Text(i.sha256).Text(i.mime).Int(i.width).Int(i.height);
+      p.Int(static_cast<std::int64_t>(photo->original.size()));
+      if (i.gps_lat && i.gps_lon) p.Double(*i.gps_lat).Double(*i.gps_lon); else p.Null().Null();
+      if (i.gps_alt) p.Double(*i.gps_alt); else p.Null();
+      p.OptInt(i.gps_time).Int(now);
+      auto row = tx.exec_params(
+          "INSERT INTO case_photos(photo_id, case_id, seq, sha256, mime, width, height, bytes, gps_lat, "
+          "gps_lon, gps_alt, gps_time, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+          "$12, $13) RETURNING id",
+          p.Dynamic());
+      const std::int64_t photo_row = row[0][0].as<std::int64_t>();
+      for (auto [variant, bytes] : {std::pair{PhotoVariant::kOriginal, std::string_view(photo->original)},
+                                    std::pair{PhotoVariant::kPublic, std::string_view(photo->public_jpeg)},
+                                    std::pair{PhotoVariant::kThumb, std::string_view(photo->thumbnail_jpeg)}}) {
+        tx.exec_params("INSERT INTO case_photo_data(photo, variant, data) VALUES ($1, $2, $3::bytea)", photo_row,
+                       std::string(internal::PhotoVariantName(variant)), ByteaHex(bytes));
+      }
+    }
+  }
+
   static CaseRecord Load(pqxx::transaction_base& tx, std::int64_t id) {
     auto rows = tx.exec_params("SELECT " + kCaseCols + " FROM cases WHERE id = $1", id);
     if (rows.empty()) Fail(ErrorCode::kNotFound, "case not found");
@@ -492,6 +585,10 @@ class PgCaseStore final : public CaseStore {
       e.note = row[7].as<std::string>();
       e.late = row[8].as<bool>();
       r.c.timeline.push_back(std::move(e));
+    }
+    for (const auto& row : tx.exec_params("SELECT " + kPhotoCols + " FROM case_photos p WHERE p.case_id = $1 "
+                                          "ORDER BY p.seq", id)) {
+      r.photos.push_back(ReadPhoto(row));
     }
     return r;
   }

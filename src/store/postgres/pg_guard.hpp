@@ -4,6 +4,7 @@
 #include <new>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 
 #include "store/internal/common.hpp"
 
@@ -33,6 +34,19 @@ auto Guard(F&& f) -> decltype(f()) {
   } catch (const std::bad_alloc&) {
     return MakeError(ErrorCode::kInternal, "out of memory");
   }
+}
+
+// bytea input in hex format: "\\x" followed by two hex digits per byte.
+inline std::string ByteaHex(std::string_view bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 + bytes.size() * 2);
+  out += "\\x";
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  }
+  return out;
 }
 
 }  // namespace cg::store::postgres

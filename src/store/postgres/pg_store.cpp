@@ -135,19 +135,6 @@ std::int64_t NowMs() {
       .count();
 }
 
-// bytea input in hex format: "\\x" followed by two hex digits per byte.
-std::string ByteaHex(const std::string& bytes) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 + bytes.size() * 2);
-  out += "\\x";
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xF];
-  }
-  return out;
-}
-
 const char* UpperBound(const internal::CodeRange& r) {
   return r.unbounded_hi ? nullptr : r.hi.c_str();
 }

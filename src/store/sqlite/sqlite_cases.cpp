@@ -20,7 +20,31 @@ const std::string kCaseCols =
     "id, type, category, state, grid_code, handling_unit_code, reporter_user_id, "
     "assignee_user_id, lon, lat, description, opened_at, state_entered_at, due_at, warn_at, "
     "escalation_level, flags, terminal, public_open, version, public_id, public_token_hash, "
-    "coalesce(idempotency_key, ''), last_public_note";
+    "coalesce(idempotency_key, ''), last_public_note, "
+    "coalesce((SELECT photo_id FROM case_photos WHERE case_id = cases.id ORDER BY seq LIMIT 1), '')";
+
+// Column list of a photo read; ReadPhoto relies on this order.
+const std::string kPhotoCols =
+    "p.photo_id, p.case_id, p.seq, p.sha256, p.mime, p.width, p.height, p.bytes, p.gps_lat, "
+    "p.gps_lon, p.gps_alt, p.gps_time, p.created_at";
+
+PhotoInfo ReadPhoto(Query& q) {
+  PhotoInfo p;
+  p.photo_id = q.GetText(0);
+  p.case_id = std::to_string(q.GetInt(1));
+  p.seq = static_cast<int>(q.GetInt(2));
+  p.sha256 = q.GetText(3);
+  p.mime = q.GetText(4);
+  p.width = static_cast<int>(q.GetInt(5));
+  p.height = static_cast<int>(q.GetInt(6));
+  p.bytes = q.GetInt(7);
+  if (!q.IsNull(8)) p.gps_lat = q.GetDouble(8);
+  if (!q.IsNull(9)) p.gps_lon = q.GetDouble(9);
+  if (!q.IsNull(10)) p.gps_alt = q.GetDouble(10);
+  if (!q.IsNull(11)) p.gps_time = q.GetInt(11);
+  p.created_at = q.GetInt(12);
+  return p;
+}
 
 int Flags(const cases::Case& c) { return (c.warned ? 1 : 0) | (c.breached ? 2 : 0) | (c.late ? 4 : 0); }
 
@@ -53,6 +77,7 @@ CaseRecord ReadCase(Query& q) {
   r.public_token_hash = q.GetText(21);
   r.idempotency_key = q.GetText(22);
   r.last_public_note = q.GetText(23);
+  r.first_photo_id = q.GetText(24);
   return r;
 }
 
@@ -79,6 +104,7 @@ class SqliteCaseStore final : public CaseStore {
         intake_(internal::kMaxIntakeBatch, [this](std::vector<IntakeQueue::Slot*>& batch) { CommitIntake(batch); }) {}
 
   Result<CreatedCase> CreateCase(const NewCase& n, Timestamp now) override {
+    CG_RETURN_IF_ERROR(internal::ValidateNewPhotos(n.photos));
     return intake_.Submit(Intake{&n, now});
   }
 
@@ -312,6 +338,33 @@ class SqliteCaseStore final : public CaseStore {
     });
   }
 
+  Result<PhotoData> GetPhoto(const std::string& photo_id, PhotoVariant variant) override {
+    return Guard([&]() -> Result<PhotoData> {
+      auto lease = readers_.Acquire();
+      Query q(*lease, "SELECT " + kPhotoCols + ", d.data FROM case_photos p JOIN case_photo_data d ON "
+                      "d.photo = p.id WHERE p.photo_id = ?1 AND d.variant = ?2");
+      q.Text(1, photo_id).Text(2, internal::PhotoVariantName(variant));
+      if (!q.Step()) return MakeError(ErrorCode::kNotFound, "photo not found");
+      return PhotoOf(q, variant);
+    });
+  }
+
+  Result<PhotoData> GetCasePhoto(const CaseViewer& viewer, const std::string& case_id,
+                                 const std::string& photo_id, PhotoVariant variant) override {
+    auto num = internal::ParseDecimalId(case_id);
+    if (!num) return MakeError(ErrorCode::kNotFound, "photo not found");
+    return Guard([&]() -> Result<PhotoData> {
+      auto lease = readers_.Acquire();
+      Query q(*lease, "SELECT " + kPhotoCols + ", d.data FROM cases JOIN case_photos p ON p.case_id = cases.id "
+                      "JOIN case_photo_data d ON d.photo = p.id WHERE cases.id = ?4 AND p.photo_id = ?5 AND "
+                      "d.variant = ?6 AND " + kVisible);
+      BindViewer(q, viewer);
+      q.Int(4, *num).Text(5, photo_id).Text(6, internal::PhotoVariantName(variant));
+      if (!q.Step()) return MakeError(ErrorCode::kNotFound, "photo not found");
+      return PhotoOf(q, variant);
+    });
+  }
+
   Result<ApiKey> CreateApiKey(const ApiKey& key) override {
     if (key.name.empty() || key.key_hash.empty()) return MakeError(ErrorCode::kInvalid, "empty API key name or hash");
     return Guard([&]() -> Result<ApiKey> {
@@ -407,6 +460,7 @@ class SqliteCaseStore final : public CaseStore {
     WriteFields(id, r.c.fields);
     WriteEvents(id, r.c.timeline, 0);
     WriteNotifications(id, n.notifications, now);
+    WritePhotos(id, n.photos, now);
     return CreatedCase{Load(writer_, id), false};
   }
 
@@ -455,6 +509,46 @@ class SqliteCaseStore final : public CaseStore {
     }
   }
 
+  void WritePhotos(std::int64_t id, const std::vector<std::shared_ptr<const NewPhoto>>& photos, Timestamp now) {
+    int seq = 0;
+    for (const auto& photo : photos) {
+      const PhotoInfo& p = photo->info;
+      {
+        Query q(writer_,
+                "INSERT INTO case_photos(photo_id, case_id, seq, sha256, mime, width, height, bytes, "
+                "gps_lat, gps_lon, gps_alt, gps_time, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                "?8, ?9, ?10, ?11, ?12, ?13)");
+        q.Text(1, p.photo_id).Int(2, id).Int(3, seq++).Text(4, p.sha256).Text(5, p.mime);
+        q.Int(6, p.width).Int(7, p.height).Int(8, static_cast<std::int64_t>(photo->original.size()));
+        if (p.gps_lat && p.gps_lon) q.Double(9, *p.gps_lat).Double(10, *p.gps_lon); else q.Null(9).Null(10);
+        if (p.gps_alt) q.Double(11, *p.gps_alt); else q.Null(11);
+        if (p.gps_time) q.Int(12, *p.gps_time); else q.Null(12);
+        q.Int(13, now);
+        try {
+          q.Run();
+        } catch (const DbError& e) {
+          if (e.error.code == ErrorCode::kConflict) Fail(ErrorCode::kConflict, "photo id taken");
+          throw;
+        }
+      }
+      std::int64_t row = sqlite3_last_insert_rowid(writer_.db());
+      for (auto [variant, bytes] : {std::pair{PhotoVariant::kOriginal, std::string_view(photo->original)},
+                                    std::pair{PhotoVariant::kPublic, std::string_view(photo->public_jpeg)},
+                                    std::pair{PhotoVariant::kThumb, std::string_view(photo->thumbnail_jpeg)}}) {
+        Query q(writer_, "INSERT INTO case_photo_data(photo, variant, data) VALUES (?1, ?2, ?3)");
+        q.Int(1, row).Text(2, internal::PhotoVariantName(variant)).BlobView(3, bytes).Run();
+      }
+    }
+  }
+
+  static PhotoData PhotoOf(Query& q, PhotoVariant variant) {
+    PhotoData out;
+    out.info = ReadPhoto(q);
+    out.mime = variant == PhotoVariant::kOriginal ? out.info.mime : "image/jpeg";
+    out.data = q.GetBlob(13);
+    return out;
+  }
+
   // The whole case with fields and timeline; kNotFound (thrown) if absent.
   static CaseRecord Load(Conn& c, std::int64_t id) {
     CaseRecord r;
@@ -486,6 +580,9 @@ class SqliteCaseStore final : public CaseStore {
       e.late = q.GetInt(8) != 0;
       r.c.timeline.push_back(std::move(e));
     }
+    Query photos(c, "SELECT " + kPhotoCols + " FROM case_photos p WHERE p.case_id = ?1 ORDER BY p.seq");
+    photos.Int(1, id);
+    while (photos.Step()) r.photos.push_back(ReadPhoto(photos));
     return r;
   }
 

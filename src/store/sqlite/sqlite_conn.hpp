@@ -145,6 +145,11 @@ class Query {
     Check(sqlite3_bind_blob64(stmt_, i, v->data(), v->size(), SQLITE_TRANSIENT));
     return *this;
   }
+  // Binds bytes without copying: `v` must stay alive until the statement has run.
+  Query& BlobView(int i, std::string_view v) {
+    Check(sqlite3_bind_blob64(stmt_, i, v.data(), v.size(), SQLITE_STATIC));
+    return *this;
+  }
   // Upper bound of a code range: bound as text, or, if unbounded, as an empty BLOB, which sorts
   // after every TEXT value in SQLite.
   Query& UpperBound(int i, const internal::CodeRange& r) {
