@@ -20,6 +20,7 @@ declare -A SOURCES=(
   [csv_fuzz]="src/tabular/table.cpp src/tabular/csv_reader.cpp src/tabular/internal/text_decoder.cpp src/core/result.cpp"
   [xlsx_fuzz]="src/tabular/table.cpp src/tabular/xlsx_reader.cpp src/tabular/internal/zip_archive.cpp src/tabular/internal/ooxml.cpp src/core/result.cpp"
   [open311_form_fuzz]="src/api/form.cpp src/api/xml_writer.cpp src/core/result.cpp"
+  [multipart_fuzz]="src/api/multipart.cpp src/api/form.cpp src/core/result.cpp"
 )
 declare -A LIBS=(
   [geojson_fuzz]=""
@@ -30,6 +31,7 @@ declare -A LIBS=(
   [csv_fuzz]=""
   [xlsx_fuzz]="$(pkg-config --libs libzip pugixml)"
   [open311_form_fuzz]=""
+  [multipart_fuzz]=""
 )
 
 for harness in "$ROOT"/fuzz/*_fuzz.cpp; do

@@ -52,6 +52,7 @@ void App::RegisterRoutes() {
   RegisterCaseRoutes();
   RegisterPublicCaseRoutes();
   RegisterOpen311Routes();
+  RegisterPhotoRoutes();
 }
 
 Response App::Handle(Request& request) {

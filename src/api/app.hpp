@@ -24,6 +24,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "geo/grid_index.hpp"
+#include "media/media.hpp"
 #include "store/case_store.hpp"
 #include "store/store.hpp"
 
@@ -32,6 +33,8 @@ namespace cg::api {
 inline constexpr char kSessionCookie[] = "cg_session";
 // ID-number, ID-tail and phone searches one user may make per hour (each is audited).
 inline constexpr int kIdSearchesPerHour = 60;
+// Open cases of the same category this close to a new report are offered as possible duplicates.
+inline constexpr double kDuplicateRadiusM = 50;
 
 // The case types, routing rules and working-time calendar, loaded at start from
 // <data_root>/case-types and <data_root>/calendar. Immutable once loaded.
@@ -52,7 +55,11 @@ struct CaseSubmission {
   std::optional<cases::Actor> reporter;
   std::string idempotency_key;
   std::string public_token_hash;
+  // Photos already processed (ReadUploadForm), stored in the case's own transaction.
+  std::vector<std::shared_ptr<const store::NewPhoto>> photos;
 };
+
+struct UploadOptions;  // api/photo_upload.hpp
 
 class App {
  public:
@@ -100,6 +107,17 @@ class App {
   void RegisterCaseRoutes();
   void RegisterPublicCaseRoutes();
   void RegisterOpen311Routes();
+  void RegisterPhotoRoutes();
+  // Open cases of the same type and category within kDuplicateRadiusM of a new public report,
+  // privacy-safe: public id, category, distance, state and public status only.
+  nlohmann::json PublicDuplicates(const store::CaseRecord& created);
+  // Upload limits from the config for `max_files` parts named `file_part`.
+  UploadOptions upload_options(const std::string& file_part, std::size_t max_files) const;
+  // A case submission's body as a JSON object: the JSON body itself, or the text parts of a
+  // multipart/form-data body (`number_keys` parsed as numbers), whose photos are processed
+  // into s.photos and whose first EXIF position goes to `gps`. Errors name the part.
+  Result<nlohmann::json> ReadSubmission(const Request& req, std::vector<std::string> number_keys,
+                                        CaseSubmission& s, std::optional<media::Gps>& gps) const;
   std::shared_ptr<const CaseData> case_data() const;
   Response Transition(Request& request, const std::string& id, const std::string& name);
   Response Dispatch(Request& request, std::string& route_label);

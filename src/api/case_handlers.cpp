@@ -140,6 +140,7 @@ Result<store::CreatedCase> App::SubmitCase(const CaseSubmission& s) {
   }
   Mirror(*type, n.record);
   n.notifications = std::move(created->notifications);
+  n.photos = s.photos;  // shared pointers: no bytes are copied
   return store_.Cases().CreateCase(n, now);
 }
 
@@ -241,11 +242,13 @@ void App::RegisterCaseRoutes() {
                }});
 
   router_.Add({"POST", "/api/v1/cases", Access::kUser,
-               "Open a case: type, category, lon/lat or grid_code, description, fields; Idempotency-Key honoured",
+               "Open a case: type, category, lon/lat or grid_code, description, fields; JSON, or "
+               "multipart/form-data with the same fields and up to 6 'photo' parts; Idempotency-Key honoured",
                "cases", [this](Request& req) {
-                 auto body = ParseJsonObject(req);
-                 if (!body.ok()) return ErrorResponse(body.error());
                  CaseSubmission s;
+                 std::optional<media::Gps> gps;
+                 auto body = ReadSubmission(req, {"lon", "lat"}, s, gps);
+                 if (!body.ok()) return ErrorResponse(body.error());
                  auto type = StringField(*body, "type", true, 64);
                  if (!type.ok()) return ErrorResponse(type.error());
                  s.type = *type;
@@ -272,6 +275,11 @@ void App::RegisterCaseRoutes() {
                  auto grid = StringField(*body, "grid_code", false, 32);
                  if (!grid.ok()) return ErrorResponse(grid.error());
                  s.grid_code = *grid;
+                 // No location given: the first photo with an EXIF position, else the caller's unit.
+                 if (s.grid_code.empty() && !s.lon && gps) {
+                   s.lon = gps->longitude;
+                   s.lat = gps->latitude;
+                 }
                  if (s.grid_code.empty() && !s.lon) s.grid_code = req.principal->user.scope_code;
                  s.reporter = ActorOf(*req.principal);
                  std::string key = req.Header("idempotency-key");
@@ -287,7 +295,7 @@ void App::RegisterCaseRoutes() {
                  nlohmann::json dups = nlohmann::json::array();
                  if (s.lon) {
                    auto near = store_.Cases().ListNearby(created->record.c.type, created->record.c.category,
-                                                         *s.lon, *s.lat, 50, 6);
+                                                         *s.lon, *s.lat, kDuplicateRadiusM, 6);
                    if (near.ok()) {
                      for (const auto& n : *near) {
                        if (n.c.id != created->record.c.id) dups.push_back(n.public_id);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "api/json_body.hpp"
+#include "api/photo_upload.hpp"
 #include "model/masking.hpp"
 
 namespace cg::api {
@@ -91,6 +92,7 @@ nlohmann::json CaseJson(const store::CaseRecord& r, const cases::CaseType* type,
                              {"handling_unit_code", e.handling_unit_code}, {"note", e.note}, {"late", e.late}});
   }
   j["actions"] = actions;
+  j["photos"] = StaffPhotosJson(r, type);
   return j;
 }
 
@@ -112,6 +114,7 @@ nlohmann::json PublicCaseJson(const store::CaseRecord& r, const cases::CaseType*
                              {"state", e.to_state}, {"state_name", StateName(type, e.to_state, false)},
                              {"note", e.note}});
   }
+  j["photos"] = PhotosArePublic(r, type) ? PublicPhotosJson(r) : nlohmann::json::array();
   return j;
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "api/errors.hpp"
+#include "api/multipart.hpp"
 #include "api/request_target.hpp"
 
 namespace cg::api {
@@ -39,7 +41,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
-    parser_->body_limit(opt_.max_body_bytes);
+    // The larger limit until the header shows the content type (Beast checks Content-Length
+    // against it while parsing the header); OnHeader narrows it.
+    parser_->body_limit(std::max(opt_.max_body_bytes, opt_.max_upload_bytes));
     stream_.expires_after(std::chrono::seconds(opt_.idle_timeout_s));
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -54,7 +58,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     if (ec == http::error::body_limit) {  // Content-Length above the limit, seen with the header
       return SendErrorAndClose(413, "too_large", "request body is larger than " +
-                                                     std::to_string(opt_.max_body_bytes) + " bytes");
+                                                     std::to_string(std::max(opt_.max_body_bytes, opt_.max_upload_bytes)) +
+                                                     " bytes");
     }
     if (ec == http::error::header_limit) {
       return SendErrorAndClose(431, "header_too_large", "request line or headers are too large (limit " +
@@ -63,10 +68,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec) return SendErrorAndClose(400, "bad_request", "malformed HTTP request: " + ec.message());
     BeginRequest();
     auto& h = parser_->get();
-    if (auto len = parser_->content_length(); len && *len > opt_.max_body_bytes) {
+    // Uploads (multipart/form-data) get their own, larger limit; everything else the body limit.
+    body_limit_ = IsMultipartFormData(std::string(h[http::field::content_type])) ? opt_.max_upload_bytes
+                                                                                 : opt_.max_body_bytes;
+    if (auto len = parser_->content_length(); len && *len > body_limit_) {
       return SendErrorAndClose(413, "too_large", "request body is larger than " +
-                                                     std::to_string(opt_.max_body_bytes) + " bytes");
+                                                     std::to_string(body_limit_) + " bytes");
     }
+    parser_->body_limit(body_limit_);
     if (beast::iequals(h[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
@@ -86,7 +95,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnBody(beast::error_code ec) {
     if (ec == http::error::body_limit) {
       return SendErrorAndClose(413, "too_large", "request body is larger than " +
-                                                     std::to_string(opt_.max_body_bytes) + " bytes");
+                                                     std::to_string(body_limit_) + " bytes");
     }
     if (ec == beast::error::timeout || ec == asio::error::eof || ec == asio::error::connection_reset ||
         ec == http::error::end_of_stream) {
@@ -217,6 +226,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool in_request_ = false;
   std::string remote_;
   bool keep_alive_ = true;
+  std::size_t body_limit_ = 0;  // of the request being read
   std::vector<char> drain_buf_;
   std::size_t drained_ = 0;
 };

@@ -17,6 +17,7 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0 picks a free port (tests)
   std::size_t threads = 2;
   std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_upload_bytes = 64 << 20;  // multipart/form-data bodies (photo uploads)
   std::size_t max_header_bytes = 16 * 1024;  // request line + headers, incl. the query string
   int idle_timeout_s = 30;
 };

@@ -23,6 +23,7 @@ class ServerTest : public ::testing::Test {
     opt.host = "127.0.0.1";
     opt.port = 0;
     opt.max_body_bytes = 64 * 1024;
+    opt.max_upload_bytes = 512 * 1024;
     opt.max_header_bytes = 8 * 1024;
     opt.idle_timeout_s = 5;
     server_ = std::make_unique<HttpServer>(*city_->app, opt);
@@ -88,6 +89,27 @@ TEST_F(ServerTest, OversizeChunkedBodyGets413) {
   raw += "0\r\n\r\n";
   auto r = Exchange(raw);
   EXPECT_EQ(Status(r), 413) << r.substr(0, 200);
+}
+
+TEST_F(ServerTest, MultipartBodiesHaveTheirOwnLimit) {
+  // 200 KiB: over the body limit, under the upload limit, so the request reaches the App, which
+  // refuses the text part by name; over the upload limit the server answers 413, also chunked.
+  const std::string head = "POST /api/v1/public/cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                           "Content-Type: multipart/form-data; boundary=b\r\n";
+  std::string body = "--b\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n" +
+                     std::string(200 * 1024, 'a') + "\r\n--b--\r\n";
+  auto r = Exchange(head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_EQ(Status(r), 413) << r.substr(0, 300);  // the text part is over 64 KiB: the App's 413
+  EXPECT_NE(r.find("part 1 ('description')"), std::string::npos) << r.substr(0, 300);
+  std::string big(600 * 1024, 'a');
+  r = Exchange(head + "Content-Length: " + std::to_string(big.size()) + "\r\n\r\n" + big);
+  EXPECT_EQ(Status(r), 413) << r.substr(0, 300);
+  EXPECT_NE(r.find("larger than 524288 bytes"), std::string::npos) << r.substr(0, 300);
+  std::string chunk(64 * 1024, 'a');
+  std::string raw = head + "Transfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 10; ++i) raw += "10000\r\n" + chunk + "\r\n";
+  r = Exchange(raw + "0\r\n\r\n");
+  EXPECT_EQ(Status(r), 413) << r.substr(0, 300);
 }
 
 TEST_F(ServerTest, HugeQueryStringGets431) {

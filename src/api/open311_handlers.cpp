@@ -12,6 +12,8 @@
 #include "api/errors.hpp"
 #include "api/form.hpp"
 #include "api/json_body.hpp"
+#include "api/multipart.hpp"
+#include "api/photo_upload.hpp"
 #include "api/xml_writer.hpp"
 #include "auth/random.hpp"
 
@@ -154,7 +156,7 @@ std::vector<std::string> SplitComma(const std::string& s) {
 }
 
 // One request in the spec's shape: public columns only (no reporter, no contact, no grid).
-nlohmann::json RequestJson(const store::CaseRecord& r, const CaseData& data) {
+nlohmann::json RequestJson(const store::CaseRecord& r, const CaseData& data, const std::string& base_url) {
   const cases::CaseType* t = data.registry.Find(r.c.type);
   const cases::Category* cat = t ? t->FindCategory(r.c.category) : nullptr;
   Timestamp updated = r.c.timeline.empty() ? r.c.state_entered_at : r.c.timeline.back().at;
@@ -177,6 +179,8 @@ nlohmann::json RequestJson(const store::CaseRecord& r, const CaseData& data) {
                       {"lat", r.lat},
                       {"long", r.lon},
                       {"media_url", ""}};
+  // The first photo's public copy (listings know the type, not every field of the case).
+  if (!r.first_photo_id.empty() && PhotosArePublic(r, t)) j["media_url"] = base_url + PublicPhotoUrl(r.first_photo_id);
   return j;
 }
 
@@ -192,12 +196,13 @@ void RequestXml(XmlWriter& x, const nlohmann::json& j) {
   x.Close();
 }
 
-Response RequestList(Format f, const std::vector<store::CaseRecord>& records, const CaseData& data) {
+Response RequestList(Format f, const std::vector<store::CaseRecord>& records, const CaseData& data,
+                     const std::string& base_url) {
   nlohmann::json arr = nlohmann::json::array();
   XmlWriter x;
   x.Open("service_requests");
   for (const auto& r : records) {
-    auto j = RequestJson(r, data);
+    auto j = RequestJson(r, data, base_url);
     RequestXml(x, j);
     arr.push_back(std::move(j));
   }
@@ -265,7 +270,7 @@ void App::RegisterOpen311Routes() {
                      if (filter.public_ids.empty()) return Open311Error(f, 400, "empty service_request_id");
                      auto records = store_.Cases().ListRequests(filter);
                      if (!records.ok()) return Open311Error(f, 500, "cannot read requests");
-                     return RequestList(f, *records, *data);
+                     return RequestList(f, *records, *data, config_.public_base_url);
                    }
                    if (auto code = req.Query("service_code")) {
                      auto s = FindService(*data, *code);
@@ -300,19 +305,39 @@ void App::RegisterOpen311Routes() {
                    filter.limit = 1000;
                    auto records = store_.Cases().ListRequests(filter);
                    if (!records.ok()) return Open311Error(f, 500, "cannot read requests");
-                   return RequestList(f, *records, *data);
+                   return RequestList(f, *records, *data, config_.public_base_url);
                  }});
 
     router_.Add({"POST", "/open311/v2/requests" + ext, Access::kPublic,
-                 "Open311 new request (form: api_key, service_code, lat, long, description, attribute[code])",
+                 "Open311 new request (urlencoded or multipart with a 'media' photo: api_key, service_code, "
+                 "lat, long, description, attribute[code])",
                  "open311", [this, f](Request& req) {
                    auto data = case_data();
                    if (!data) return Open311Error(f, 503, "case types are not loaded");
-                   auto form = ParseForm(req.body);
-                   if (!form.ok()) return Open311Error(f, 400, form.error().message);
+                   // Form-encoded as the spec says, or multipart/form-data with a 'media' file part.
+                   std::multimap<std::string, std::string> form;
+                   std::optional<media::Gps> gps;
+                   CaseSubmission s;
+                   if (IsMultipartFormData(req.Header("content-type"))) {
+                     // The key is checked before any photo is decoded.
+                     std::string key = PeekTextPart(req, "api_key").value_or(req.Query("api_key").value_or(""));
+                     if (key.empty()) return Open311Error(f, 403, "api_key was not provided");
+                     if (!store_.Cases().FindApiKey(auth::Sha256Hex(key)).ok()) {
+                       return Open311Error(f, 403, "api_key is invalid");
+                     }
+                     auto upload = ReadUploadForm(req, upload_options("media", 1));
+                     if (!upload.ok()) return Open311Error(f, HttpStatusOf(upload.error().code), upload.error().message);
+                     form = std::move(upload->fields);
+                     s.photos = std::move(upload->photos);
+                     gps = upload->gps;
+                   } else {
+                     auto parsed = ParseForm(req.body);
+                     if (!parsed.ok()) return Open311Error(f, 400, parsed.error().message);
+                     form = std::move(parsed).value();
+                   }
                    auto get = [&](const std::string& k) -> std::string {
-                     auto it = form->find(k);
-                     if (it != form->end()) return it->second;
+                     auto it = form.find(k);
+                     if (it != form.end()) return it->second;
                      return req.Query(k).value_or("");
                    };
                    std::string api_key = get("api_key");
@@ -322,13 +347,18 @@ void App::RegisterOpen311Routes() {
                    }
                    auto service = FindService(*data, get("service_code"));
                    if (!service) return Open311Error(f, 400, "service_code not found");
-                   CaseSubmission s;
                    s.type = service->type->code;
                    s.category = service->category->code;
                    std::string lat = get("lat"), lon = get("long");
+                   if (lat.empty() && lon.empty() && gps) {
+                     // No coordinates, but the uploaded media has an EXIF position: use it.
+                     lat = Dump(nlohmann::json(gps->latitude));
+                     lon = Dump(nlohmann::json(gps->longitude));
+                   }
                    if (lat.empty() || lon.empty()) {
                      if (!get("address_string").empty() || !get("address_id").empty()) {
-                       return Open311Error(f, 400, "lat and long are required: address lookup is not available here");
+                       return Open311Error(f, 400, "lat and long are required: address lookup is not available "
+                                                   "here (or upload media with an EXIF GPS position)");
                      }
                      return Open311Error(f, 400, "lat and long are required");
                    }
@@ -345,7 +375,7 @@ void App::RegisterOpen311Routes() {
                    if (!get("address_string").empty()) s.fields["address"] = get("address_string");
                    if (!get("phone").empty()) s.fields["contact_phone"] = get("phone");
                    // email, first_name, last_name, device_id, account_id, media_url: accepted, not stored.
-                   for (const auto& [k, v] : *form) {
+                   for (const auto& [k, v] : form) {
                      if (k.rfind("attribute[", 0) == 0 && k.size() > 11 && k.back() == ']') {
                        std::string code = k.substr(10, k.size() - 11);
                        const auto attrs = Attributes(*service->type);
@@ -420,7 +450,7 @@ void App::RegisterOpen311Routes() {
                  if (!data) return Open311Error(f, 503, "case types are not loaded");
                  auto r = store_.Cases().GetCaseByPublicId(split->first);
                  if (!r.ok()) return Open311Error(f, 404, "service_request_id not found");
-                 return RequestList(f, {*r}, *data);
+                 return RequestList(f, {*r}, *data, config_.public_base_url);
                }});
 }
 

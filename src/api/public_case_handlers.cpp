@@ -2,11 +2,14 @@
 // the rating with the submission token, answered questions (有问必答) and officials' stats.
 // Nothing here returns reporter data, user ids of staff or grid codes.
 #include <algorithm>
+#include <cmath>
 
 #include "api/app.hpp"
 #include "api/case_json.hpp"
 #include "api/errors.hpp"
 #include "api/json_body.hpp"
+#include "api/multipart.hpp"
+#include "api/photo_upload.hpp"
 #include "auth/random.hpp"
 
 namespace cg::api {
@@ -51,14 +54,41 @@ Timestamp EventAt(const cases::Case& c, const std::string& event) {
 
 }  // namespace
 
+nlohmann::json App::PublicDuplicates(const store::CaseRecord& created) {
+  nlohmann::json out = nlohmann::json::array();
+  auto data = case_data();
+  auto near = store_.Cases().ListNearby(created.c.type, created.c.category, created.lon, created.lat,
+                                        kDuplicateRadiusM, 6);
+  if (!near.ok() || !data) return out;
+  const cases::CaseType* type = data->registry.Find(created.c.type);
+  for (const auto& n : *near) {
+    if (n.c.id == created.c.id) continue;
+    const auto* state = type ? type->FindState(n.c.state) : nullptr;
+    out.push_back({{"public_id", n.public_id}, {"category", n.c.category},
+                   {"distance_m", std::round(store::DistanceMeters(created.lon, created.lat, n.lon, n.lat))},
+                   {"state", n.c.state}, {"state_name", state ? state->label.zh : n.c.state},
+                   {"status", n.public_open ? "open" : "closed"},
+                   {"status_url", "/api/v1/public/cases/" + n.public_id}});
+  }
+  return out;
+}
+
 void App::RegisterPublicCaseRoutes() {
   router_.Add({"POST", "/api/v1/public/cases", Access::kPublic,
                "Report without an account (types that allow it): category, description, lon/lat, "
-               "contact_phone; returns the public id and a rating token once",
+               "contact_phone; JSON, or multipart/form-data with up to 6 'photo' parts (EXIF GPS used "
+               "when lon/lat are absent); returns the public id, a rating token once, photos and "
+               "possible duplicates",
                "public", [this](Request& req) {
-                 auto body = ParseJsonObject(req);
-                 if (!body.ok()) return ErrorResponse(body.error());
+                 // Photos cost CPU: refuse an address over its quota before decoding anything.
+                 if (IsMultipartFormData(req.Header("content-type")) &&
+                     public_report_limiter_.RetryAfterMs(req.remote_address) > 0) {
+                   return ErrorResponse(MakeError(ErrorCode::kRateLimited, "too many reports from this address; try later"));
+                 }
                  CaseSubmission s;
+                 std::optional<media::Gps> gps;
+                 auto body = ReadSubmission(req, {"lon", "lat"}, s, gps);
+                 if (!body.ok()) return ErrorResponse(body.error());
                  s.type = body->value("type", std::string("snap_report"));
                  auto category = StringField(*body, "category", true, 64);
                  if (!category.ok()) return ErrorResponse(category.error());
@@ -73,6 +103,10 @@ void App::RegisterPublicCaseRoutes() {
                  auto address = StringField(*body, "address", false, 200);
                  if (!address.ok()) return ErrorResponse(address.error());
                  if (!address->empty()) s.fields["address"] = *address;
+                 if (!body->contains("lon") && !body->contains("lat") && gps) {
+                   (*body)["lon"] = gps->longitude;  // the first photo with an EXIF position
+                   (*body)["lat"] = gps->latitude;
+                 }
                  auto lon = RequiredNumber(*body, "lon", -180, 180);
                  if (!lon.ok()) return ErrorResponse(lon.error());
                  auto lat = RequiredNumber(*body, "lat", -90, 90);
@@ -92,13 +126,15 @@ void App::RegisterPublicCaseRoutes() {
                  nlohmann::json j = {{"public_id", created->record.public_id},
                                      {"status_url", "/api/v1/public/cases/" + created->record.public_id},
                                      {"replayed", created->replayed}};
+                 j["photos"] = PublicPhotosJson(created->record);
+                 j["possible_duplicates"] = PublicDuplicates(created->record);
                  if (created->replayed) {
                    j["token"] = nullptr;  // given once, with the first response
                  } else {
                    public_report_limiter_.RecordFailure(req.remote_address);  // counts submissions
                    j["token"] = token;
                  }
-                 return JsonResponse(j, created->replayed ? 200 : 201);
+                 return SafeJsonResponse(j, created->replayed ? 200 : 201);
                }});
 
   router_.Add({"GET", "/api/v1/public/cases/{public_id}", Access::kPublic,

@@ -199,6 +199,7 @@ int Serve(const Config& config) {
   opt.port = config.port;
   opt.threads = config.threads;
   opt.max_body_bytes = config.max_body_bytes;
+  opt.max_upload_bytes = config.max_upload_bytes;
   api::HttpServer server(app, opt);
   if (auto s = server.Start(); !s.ok()) return Fail(s.error());
   spdlog::info("listening host={} port={} db={} web_root={}", config.host, server.port(),

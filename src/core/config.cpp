@@ -40,6 +40,12 @@ const std::map<std::string, Setter>& Setters() {
       {"db_url", [](auto&, auto& v, Config& c) { c.db_url = v; return Status(); }},
       {"web_root", [](auto&, auto& v, Config& c) { c.web_root = v; return Status(); }},
       {"max_body_bytes", [](auto& k, auto& v, Config& c) { return ParseInt<std::size_t>(k, v, c.max_body_bytes, 1024, std::size_t{1} << 34); }},
+      {"max_upload_bytes", [](auto& k, auto& v, Config& c) { return ParseInt<std::size_t>(k, v, c.max_upload_bytes, 1024, std::size_t{1} << 34); }},
+      {"max_photo_bytes", [](auto& k, auto& v, Config& c) { return ParseInt<std::size_t>(k, v, c.max_photo_bytes, 1024, std::size_t{1} << 30); }},
+      {"public_base_url", [](auto& k, auto& v, Config& c) {
+         if (!v.empty() && ((v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) || v.back() == '/'))
+           return Status(MakeError(ErrorCode::kInvalid, "config key '" + k + "': expected http(s)://host without a trailing /"));
+         c.public_base_url = v; return Status(); }},
       {"threads", [](auto& k, auto& v, Config& c) { return ParseInt<std::size_t>(k, v, c.threads, 1, 256); }},
       {"session_idle_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.session_idle_ms, 1000, 1LL << 40); }},
       {"session_absolute_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.session_absolute_ms, 1000, 1LL << 40); }},

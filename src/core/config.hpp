@@ -18,6 +18,12 @@ struct Config {
   std::string db_url;
   std::string web_root = "./web/dist";
   std::size_t max_body_bytes = 1 << 20;      // 1 MiB for JSON bodies
+  // multipart/form-data bodies (case submissions with up to 6 photos) may be this large.
+  std::size_t max_upload_bytes = 64 << 20;
+  std::size_t max_photo_bytes = 10 << 20;    // one uploaded photo
+  // Origin put before paths that leave the server in other systems' hands (Open311 media_url),
+  // e.g. "https://city.example.cn"; empty: paths stay relative.
+  std::string public_base_url;
   std::size_t threads = 2;
   std::int64_t session_idle_ms = 30LL * 60 * 1000;        // 30 minutes
   std::int64_t session_absolute_ms = 12LL * 3600 * 1000;  // 12 hours
