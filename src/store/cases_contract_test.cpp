@@ -479,6 +479,7 @@ TEST_P(CasesContract, CheckIntegrityFindsACaseWithoutItsTimeline) {
   EXPECT_NE(found.error().message.find("case " + a->record.c.id + " has no first timeline entry"),
             std::string::npos)
       << found.error().message;
+}
 
 // A photo with binary bytes (NUL, high bytes) in every copy; gps optional.
 std::shared_ptr<const NewPhoto> Photo(const std::string& id, bool with_gps) {
