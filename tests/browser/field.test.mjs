@@ -65,7 +65,7 @@ describe('field app: offline visit, sync and conflict', { timeout: 180_000 }, ()
     admin = await apiLogin('admin')
     // A household of jinhua_g1's grid with at least two members.
     const list = await admin('GET', `/households?grid=${GRID}&limit=500`)
-    assert.equal(list.status, 200)
+    assert.equal(list.status, 200, JSON.stringify(list.body))
     // Not visited yet (the test may run again against the same server).
     for (const h of list.body.items.filter((x) => x.members.length >= 2)) {
       if ((await admin('GET', `/households/${h.id}/visits`)).body.total === 0) {
