@@ -1,4 +1,9 @@
-# Shared helpers for the shell-driven tests. Source it; needs CITYGRID (path to the binary).
+# Shared helpers for the shell-driven tests. Source it; needs CITYGRID (path to the binary) and ROOT.
+
+# The data-element dictionary, case types and calendar come from the repository, whatever the
+# working directory (CTest runs from the build tree): seeding and serving both read them.
+export CITYGRID_DATA_ROOT="${CITYGRID_DATA_ROOT:-$ROOT/data}"
+export CITYGRID_ELEMENTS_DIR="${CITYGRID_ELEMENTS_DIR:-$ROOT/data/elements}"
 
 # start_server DATA_DIR [extra serve args...]: starts `citygrid serve --port 0` in the background,
 # sets SERVER_PID and BASE_URL (from the line the server prints), fails after 30 s.
