@@ -20,6 +20,7 @@
 #include "auth/login_limiter.hpp"
 #include "cases/calendar.hpp"
 #include "cases/case_type.hpp"
+#include "cases/officials.hpp"
 #include "cases/routing.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -42,6 +43,7 @@ struct CaseData {
   cases::CaseTypeRegistry registry;
   cases::RoutingTable routing;
   cases::Calendar calendar;
+  std::vector<cases::Official> officials;  // <data_root>/officials.toml (有问必答), may be empty
 };
 
 // A case to open (our API, the public form, Open311). Grid from lon/lat when given, else
@@ -74,7 +76,7 @@ class App {
 
   // Turns on the base-data routes (/api/v1/persons ...); until then they answer 503.
   Status EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary);
-  // Loads case types, routing and calendar from config.data_root. kInvalid names the file at
+  // Loads case types, routing, calendar and officials from config.data_root. kInvalid names the file at
   // fault; the server refuses to start then. Until it succeeds, case routes answer 503.
   Status LoadCaseData();
 

@@ -173,6 +173,15 @@ TEST(App, StaticFilesCannotEscapeRoot) {
   EXPECT_EQ(city.Call("GET", "/assets/app.js").content_type, "text/javascript; charset=utf-8");
   // Client-side routes get the app shell; missing assets do not.
   EXPECT_NE(city.Call("GET", "/org/150203").file_path.find("index.html"), std::string::npos);
+  // The public site's deep links too, with the same CSP.
+  for (const char* p : {"/p/", "/p/report", "/p/cases/aB3-_x9Zq0Lm", "/p/questions", "/cases/17"}) {
+    auto r = city.Call("GET", p);
+    EXPECT_EQ(r.status, 200) << p;
+    EXPECT_NE(r.file_path.find("index.html"), std::string::npos) << p;
+    bool strict = false;
+    for (auto& [k, v] : r.headers) strict |= k == "Content-Security-Policy" && v.find("default-src 'self'") != std::string::npos;
+    EXPECT_TRUE(strict) << p;
+  }
   EXPECT_EQ(city.Call("GET", "/assets/missing.js").status, 404);
   // The field app has its own shell for /m and its deep links, with the same CSP.
   for (const char* p : {"/m", "/m/", "/m/household/12", "/m/login?next=/m/"}) {

@@ -94,7 +94,10 @@ Status App::LoadCaseData() {
   if (!routing.ok()) return routing.error();
   auto calendar = cases::Calendar::LoadDirectory(config_.data_root + "/calendar");
   if (!calendar.ok()) return calendar.error();
+  auto officials = cases::LoadOfficials(config_.data_root + "/officials.toml");
+  if (!officials.ok()) return officials.error();
   auto data = std::make_shared<CaseData>();
+  data->officials = std::move(officials).value();
   data->registry = std::move(registry).value();
   data->routing = std::move(routing).value();
   data->calendar = std::move(calendar).value();

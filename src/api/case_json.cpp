@@ -107,6 +107,7 @@ nlohmann::json PublicCaseJson(const store::CaseRecord& r, const cases::CaseType*
                       {"state_name", StateName(type, c.state, false)},
                       {"state_name_en", StateName(type, c.state, true)},
                       {"status", r.public_open ? "open" : "closed"},
+                      {"description", r.description},  // published, as Open311 does
                       {"requested_at", Rfc3339(c.opened_at)}};
   j["timeline"] = nlohmann::json::array();
   for (const auto& e : c.timeline) {

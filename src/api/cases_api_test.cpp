@@ -214,6 +214,72 @@ TEST(CasesApi, QuestionAskedAnsweredPublishedAndCounted) {
   EXPECT_EQ(stats["items"][0]["median_answer_ms"], 90 * kMinute);
 }
 
+TEST(CasesApi, PublicOfficialsListOnlySeededAccounts) {
+  TestCity city("cases_officials");
+  // data/officials.toml names sfd_secretary among others; only existing accounts are listed.
+  EXPECT_EQ(Parse(city.Call("GET", "/api/v1/public/officials"))["items"].size(), 0u);
+  model::User u;
+  u.username = "sfd_secretary";
+  u.display_name = "市府东路街道党工委书记";
+  u.role = model::Role::kStaff;
+  u.scope_code = "150203010";
+  u.password_hash = "x";
+  auto created = city.store->CreateUser(u);
+  ASSERT_TRUE(created.ok());
+  auto list = Parse(city.Call("GET", "/api/v1/public/officials"));
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["user_id"], created->id);
+  EXPECT_EQ(list["items"][0]["title"], "市府东路街道党工委书记");
+  EXPECT_EQ(list["items"][0]["unit_code"], "150203010");
+  EXPECT_EQ(list["items"][0]["unit_name"], "市府东路街道");
+  EXPECT_FALSE(list["items"][0].contains("username"));
+}
+
+TEST(CasesApi, PublicNearbyCasesOffersOpenDuplicates) {
+  TestCity city("cases_nearby", LongSessions());
+  Client rita(city, "rita");
+  auto first = Report(rita, "垃圾 <b>桶</b> 满了", 109.2, 41);
+  Report(rita, "far away", 109.3, 41);
+  auto near = city.Call("GET", "/api/v1/public/nearby-cases?category=garbage&lon=109.2002&lat=41.0001");
+  ASSERT_EQ(near.status, 200) << near.body;
+  auto j = Parse(near);
+  ASSERT_EQ(j["items"].size(), 1u);
+  EXPECT_EQ(j["items"][0]["public_id"], first["public_id"]);
+  EXPECT_EQ(j["items"][0]["description"], "垃圾 <b>桶</b> 满了");
+  EXPECT_EQ(near.body.find("<b>"), std::string::npos);  // encoded for any HTML context
+  EXPECT_EQ(near.body.find("grid"), std::string::npos);
+  EXPECT_EQ(near.body.find("reporter"), std::string::npos);
+  // Another category, hostile and missing parameters.
+  EXPECT_EQ(Parse(city.Call("GET", "/api/v1/public/nearby-cases?category=noise&lon=109.2&lat=41"))["items"].size(), 0u);
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/nearby-cases?category=nope&lon=109.2&lat=41").status, 400);
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/nearby-cases?category=garbage&lon=abc&lat=41").status, 400);
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/nearby-cases?category=garbage&lon=109.2").status, 400);
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/nearby-cases?type=public_qa&category=other&lon=109.2&lat=41").status, 400);
+}
+
+TEST(CasesApi, PublicMapStopsAboveGrids) {
+  TestCity city("cases_public_map");
+  auto districts = city.Call("GET", "/api/v1/public/areas.geojson");
+  ASSERT_EQ(districts.status, 200) << districts.body;
+  auto d = Parse(districts);
+  ASSERT_EQ(d["features"].size(), 1u);
+  EXPECT_EQ(d["features"][0]["properties"]["name"], "昆都仑区");
+  EXPECT_TRUE(d["features"][0]["geometry"].is_object());
+  auto communities = Parse(city.Call("GET", "/api/v1/public/areas.geojson?parent=150203010"));
+  EXPECT_EQ(communities["features"].size(), 2u);
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/areas.geojson?parent=150203010008").status, 400);  // grids
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/areas.geojson?parent=150203010008002").status, 400);
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/areas.geojson?parent=15x").status, 400);
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/areas.geojson?parent=999999").status, 404);
+  auto here = city.Call("GET", "/api/v1/public/locate?lon=109.7&lat=41");
+  ASSERT_EQ(here.status, 200) << here.body;
+  EXPECT_NE(here.body.find("金华社区"), std::string::npos);
+  EXPECT_EQ(here.body.find("乙网格"), std::string::npos);
+  EXPECT_EQ(here.body.find("150203010008002"), std::string::npos);
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/locate?lon=120&lat=41").status, 404);
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/locate?lon=109.7").status, 400);
+}
+
 TEST(CasesApi, DeadlineWarningThenEscalationByMovingTheClock) {
   TestCity city("cases_deadline", LongSessions());
   Client rita(city, "rita"), jin(city, "jin");

@@ -1,4 +1,6 @@
-// Org tree and grid lookup: /api/v1/org-units/..., /api/v1/grids/locate.
+// Org tree and grid lookup: /api/v1/org-units/..., /api/v1/grids/locate, and the public area map
+// (/api/v1/public/areas.geojson, /api/v1/public/locate): boundaries and names of districts,
+// streets and communities only — never grids, which are the unit of scope for staff.
 #include <unordered_map>
 
 #include "api/app.hpp"
@@ -39,6 +41,19 @@ Response GeoJsonResponse(std::string body) {
   r.content_type = "application/geo+json";
   r.body = std::move(body);
   return r;
+}
+
+// The code of the grid at the request's lon/lat; kInvalid for bad parameters, kNotFound
+// (with `outside`) for a point in no grid.
+Result<std::string> GridCodeAt(const geo::GridIndex* index, const Request& req, const char* outside) {
+  auto lon = NumberParam(req, "lon", -180, 180);
+  if (!lon.ok()) return lon.error();
+  auto lat = NumberParam(req, "lat", -90, 90);
+  if (!lat.ok()) return lat.error();
+  std::optional<std::size_t> hit;
+  if (index) hit = index->Locate(geo::Point{*lon, *lat});
+  if (!hit) return MakeError(ErrorCode::kNotFound, outside);
+  return index->CodeAt(*hit);
 }
 
 }  // namespace
@@ -145,18 +160,52 @@ void App::RegisterOrgRoutes() {
                  return GeoJsonResponse(FeatureCollection(features));
                }});
 
+  router_.Add({"GET", "/api/v1/public/areas.geojson", Access::kPublic,
+               "Public map: boundaries of the children of a city, district or street/town (parent=; "
+               "default the city), never grids",
+               "public", [this](Request& req) {
+                 std::string parent = req.Query("parent").value_or("");
+                 if (parent.empty()) {
+                   auto cities = store_.ListByKind(model::Scope::System(), model::OrgKind::kCity);
+                   if (!cities.ok()) return ErrorResponse(cities.error());
+                   if (cities->empty()) return GeoJsonResponse(FeatureCollection({}));
+                   parent = cities->front().code;
+                 }
+                 if (auto s = model::ValidateOrgCode(parent); !s.ok()) return ErrorResponse(s.error());
+                 if (*model::LevelOfCode(parent) >= model::LevelOf(model::OrgKind::kCommunity)) {
+                   return ErrorResponse(MakeError(ErrorCode::kInvalid,
+                                                  "the public map stops at communities and villages"));
+                 }
+                 auto children = store_.ListChildren(model::Scope::System(), parent, true, {100000, 0});
+                 if (!children.ok()) return ErrorResponse(children.error());
+                 std::vector<std::pair<nlohmann::json, std::string>> features;
+                 for (const auto& c : children->items) {
+                   if (c.kind == model::OrgKind::kGrid) continue;
+                   features.emplace_back(OrgRef(c), geo::ToGeoJson(c.geometry));
+                 }
+                 return GeoJsonResponse(FeatureCollection(features));
+               }});
+
+  router_.Add({"GET", "/api/v1/public/locate", Access::kPublic,
+               "Public: the district, street/town and community/village at a point (lon, lat); no grid",
+               "public", [this](Request& req) {
+                 auto code = GridCodeAt(grid_index().get(), req, "this point is outside the city");
+                 if (!code.ok()) return ErrorResponse(code.error());
+                 auto ancestors = store_.ListAncestors(model::Scope::System(), *code);
+                 if (!ancestors.ok()) return ErrorResponse(ancestors.error());
+                 nlohmann::json areas = nlohmann::json::array();
+                 for (const auto& u : *ancestors) {
+                   if (u.kind != model::OrgKind::kGrid) areas.push_back(OrgRef(u));
+                 }
+                 return JsonResponse({{"areas", areas}});
+               }});
+
   router_.Add({"GET", "/api/v1/grids/locate", Access::kUser,
                "The grid containing a point (lon, lat in WGS-84) and its ancestors", "org",
                [this](Request& req) {
-                 auto lon = NumberParam(req, "lon", -180, 180);
-                 if (!lon.ok()) return ErrorResponse(lon.error());
-                 auto lat = NumberParam(req, "lat", -90, 90);
-                 if (!lat.ok()) return ErrorResponse(lat.error());
-                 auto index = grid_index();
-                 std::optional<std::size_t> hit;
-                 if (index) hit = index->Locate(geo::Point{*lon, *lat});
-                 if (!hit) return ErrorResponse(MakeError(ErrorCode::kNotFound, "no grid at this point"));
-                 const std::string& code = index->CodeAt(*hit);
+                 auto located = GridCodeAt(grid_index().get(), req, "no grid at this point");
+                 if (!located.ok()) return ErrorResponse(located.error());
+                 const std::string& code = *located;
                  auto scope = req.principal->scope();
                  // The store decides visibility: a point in a grid outside the caller's scope is 404.
                  auto grid = store_.GetOrgUnit(scope, code, false);

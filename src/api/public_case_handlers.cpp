@@ -189,6 +189,52 @@ void App::RegisterPublicCaseRoutes() {
                  return JsonResponse({{"public_id", r->public_id}, {"state", updated.c.state}, {"rated", true}});
                }});
 
+  router_.Add({"GET", "/api/v1/public/officials", Access::kPublic,
+               "Officials a public question (有问必答) may be addressed to: user id, title, unit", "public",
+               [this](Request&) {
+                 auto data = case_data();
+                 if (!data) return ErrorResponse(503, "unavailable", "case types are not loaded");
+                 nlohmann::json items = nlohmann::json::array();
+                 for (const auto& o : data->officials) {
+                   auto u = store_.FindUserByUsername(o.username);
+                   if (!u.ok() || u->disabled) continue;  // not seeded here: not offered
+                   auto unit = store_.GetOrgUnit(model::Scope::System(), u->scope_code, false);
+                   items.push_back({{"user_id", u->id}, {"title", o.title.zh}, {"title_en", o.title.en},
+                                    {"unit_code", u->scope_code}, {"unit_name", unit.ok() ? unit->name : ""}});
+                 }
+                 return SafeJsonResponse({{"items", items}});
+               }});
+
+  router_.Add({"GET", "/api/v1/public/nearby-cases", Access::kPublic,
+               "Open cases of a category within 50 m of a point (possible duplicates before reporting): "
+               "type, category, lon, lat", "public", [this](Request& req) {
+                 auto data = case_data();
+                 if (!data) return ErrorResponse(503, "unavailable", "case types are not loaded");
+                 std::string type_code = req.Query("type").value_or("snap_report");
+                 const cases::CaseType* type = data->registry.Find(type_code);
+                 if (!type || !type->create_anonymous) {
+                   return ErrorResponse(MakeError(ErrorCode::kInvalid, "unknown public case type"));
+                 }
+                 std::string category = req.Query("category").value_or("");
+                 if (!type->FindCategory(category)) {
+                   return ErrorResponse(MakeError(ErrorCode::kInvalid, "unknown 'category'"));
+                 }
+                 auto lon = NumberParam(req, "lon", -180, 180);
+                 if (!lon.ok()) return ErrorResponse(lon.error());
+                 auto lat = NumberParam(req, "lat", -90, 90);
+                 if (!lat.ok()) return ErrorResponse(lat.error());
+                 auto near = store_.Cases().ListNearby(type->code, category, *lon, *lat, 50, 6);
+                 if (!near.ok()) return ErrorResponse(near.error());
+                 nlohmann::json items = nlohmann::json::array();
+                 for (const auto& r : *near) {
+                   nlohmann::json j = PublicCaseJson(r, type);
+                   j.erase("timeline");
+                   j["description"] = r.description;
+                   items.push_back(std::move(j));
+                 }
+                 return SafeJsonResponse({{"items", items}});
+               }});
+
   router_.Add({"GET", "/api/v1/public/questions", Access::kPublic,
                "Answered public questions (有问必答) with answers; askers are not shown", "public",
                [this](Request& req) {

@@ -27,6 +27,13 @@ const std::set<std::string> kPublicRoutes = {
     "GET /api/v1/public/photos/{photo_id}", "GET /api/v1/public/photos/{photo_id}/thumb",
     // 有问必答 is public by design: answered questions and officials' answer rates, no askers.
     "GET /api/v1/public/questions", "GET /api/v1/public/officials/stats",
+    // The officials one may ask (data/officials.toml): title, account id and unit, no grid.
+    "GET /api/v1/public/officials",
+    // Possible duplicates before reporting: public status fields of open cases within 50 m,
+    // the same fields Open311 publishes (no reporter, contact or grid).
+    "GET /api/v1/public/nearby-cases",
+    // The public report map: boundaries and names down to communities, never grids.
+    "GET /api/v1/public/areas.geojson", "GET /api/v1/public/locate",
     // Open311 GeoReport v2 is a public standard: service lists and public request fields only
     // (RequestJson has no reporter, contact or grid); POST needs an API key.
     "GET /open311/v2/discovery.json", "GET /open311/v2/discovery.xml", "GET /open311/v2/services.json",

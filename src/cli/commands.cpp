@@ -50,6 +50,11 @@ constexpr DemoAccount kDemoAccounts[] = {
     {"jinhua", "金华社区工作人员", model::Role::kStaff, "150203010008"},
     {"jinhua_g1", "金华社区第1网格网格员", model::Role::kGridWorker, "150203010008001"},
     {"resident_demo", "居民", model::Role::kResident, "150203010008001"},
+    // Officials residents may ask in public (有问必答, data/officials.toml), each at their unit.
+    {"wdz_mayor", "五当召镇镇长", model::Role::kStaff, "150205101"},
+    {"wdz_secretary", "五当召镇党委书记", model::Role::kStaff, "150205101"},
+    {"sfd_secretary", "市府东路街道党工委书记", model::Role::kStaff, "150203010"},
+    {"jinhua_secretary", "金华社区党委书记", model::Role::kStaff, "150203010008"},
 };
 
 // Kundulun's grid workers: one per grid, and the surplus (1,503 - 1,391) as second workers of
@@ -270,7 +275,8 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
             << " grids; generated in " << ms(t0, t1) << " ms, stored in " << ms(t1, t2)
             << " ms, accounts in " << ms(t2, t3) << " ms\n"
             << "demo accounts (password '" << kDemoPassword << "'): admin, city_analyst, kundulun, "
-            << "shifudong, jinhua, jinhua_g1, resident_demo, and gw<grid code> for Kundulun's grids\n";
+            << "shifudong, jinhua, jinhua_g1, resident_demo, the officials wdz_mayor, wdz_secretary, "
+            << "sfd_secretary, jinhua_secretary, and gw<grid code> for Kundulun's grids\n";
   if (auto s = SeedPopulation(**store, config, std::move(keys).value(), seed, scale, people); !s.ok()) {
     return Fail(s.error());
   }
