@@ -1,6 +1,7 @@
 // Minimal i18n: zh-CN first, English as the alternative. The choice is kept
 // in localStorage and reflected on <html lang>.
 import { ref, watch } from 'vue'
+import { casesEn, casesZh } from './i18n-cases'
 
 export type Locale = 'zh-CN' | 'en'
 const STORAGE_KEY = 'citygrid.locale'
@@ -125,7 +126,7 @@ const en: Record<Key, string> = {
   'role.resident': 'Resident',
 }
 
-const dictionaries: Record<Locale, Record<Key, string>> = { 'zh-CN': zh, en }
+const dictionaries: Record<Locale, Record<string, string>> = { 'zh-CN': { ...zh, ...casesZh }, en: { ...en, ...casesEn } }
 
 function initialLocale(): Locale {
   try {
@@ -161,7 +162,7 @@ export function setLocale(l: Locale): void {
 /** Translate; unknown keys fall back to the key itself. `{n}` placeholders are filled from params. */
 export function t(key: string, params?: Record<string, string | number>): string {
   const dict = dictionaries[locale.value] as Record<string, string>
-  let s = dict[key] ?? (zh as Record<string, string>)[key] ?? key
+  let s = dict[key] ?? dictionaries['zh-CN'][key] ?? key
   if (params) for (const [k, v] of Object.entries(params)) s = s.replace(`{${k}}`, String(v))
   return s
 }

@@ -2,6 +2,10 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { session, ensureSession } from './session'
 import LoginPage from './pages/LoginPage.vue'
 const MainPage = () => import('./pages/MainPage.vue')
+const CasesPage = () => import('./pages/cases/CasesPage.vue')
+const CaseDetailPage = () => import('./pages/cases/CaseDetailPage.vue')
+// The public site (/p/): no login, except for asking a question (AskPage checks itself).
+const PublicLayout = () => import('./pages/public/PublicLayout.vue')
 
 export const router = createRouter({
   history: createWebHistory('/'),
@@ -9,11 +13,29 @@ export const router = createRouter({
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
     { path: '/', name: 'home', component: MainPage },
     { path: '/org/:code(\\d+)', name: 'org', component: MainPage },
+    { path: '/cases', name: 'cases', component: CasesPage },
+    { path: '/cases/:id', name: 'case', component: CaseDetailPage },
+    {
+      path: '/p',
+      component: PublicLayout,
+      meta: { public: true, anonymous: true },
+      children: [
+        { path: '', name: 'p-home', component: () => import('./pages/public/PublicHome.vue') },
+        { path: 'report', name: 'p-report', component: () => import('./pages/public/ReportPage.vue') },
+        { path: 'track', name: 'p-track', component: () => import('./pages/public/TrackLookup.vue') },
+        { path: 'cases/:publicId', name: 'p-case', component: () => import('./pages/public/TrackPage.vue') },
+        { path: 'ask', name: 'p-ask', component: () => import('./pages/public/AskPage.vue') },
+        { path: 'questions', name: 'p-questions', component: () => import('./pages/public/QuestionsPage.vue') },
+        { path: ':rest(.*)*', redirect: '/p/' },
+      ],
+    },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
 
 router.beforeEach(async (to) => {
+  // Public pages need no session (and so make no /me request that would answer 401).
+  if (to.meta.anonymous) return true
   try {
     await ensureSession()
   } catch {

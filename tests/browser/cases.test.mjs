@@ -1,0 +1,329 @@
+// Browser tests of the case pages against a freshly seeded demo city:
+//  (a) the 随手拍 loop: a resident reports road damage in 金华社区第1网格 with a photo on the
+//      public site → it lands in 昆都仑区's queue → file → dispatch to 金华社区 → sign → feedback
+//      → the grid worker verifies → close → the resident rates it on the track page;
+//  (b) 有问必答: a resident asks 五当召镇镇长, the mayor's account answers, the answer is public
+//      with its answer time and the mayor's answer rate;
+//  (c) XSS: a stored <img onerror>/<script> description is shown as text on the public track
+//      page and in the workbench, and never runs.
+// No console errors (which includes CSP violations) are allowed on any page.
+//
+//   CITYGRID_URL=http://127.0.0.1:18080 node --test tests/browser/cases.test.mjs
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const BASE = (process.env.CITYGRID_URL || '').replace(/\/+$/, '')
+const PASSWORD = process.env.CITYGRID_PASSWORD || 'citygrid-demo'
+const GRID = '150203010008001' // 金华社区第1网格
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const OUT = path.join(REPO, 'test-results')
+const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+if (!BASE) {
+  console.error('CITYGRID_URL is not set (e.g. http://127.0.0.1:18080)')
+  process.exit(2)
+}
+
+// A point inside the grid, from the API (its label point), as a logged-in grid worker.
+async function gridPoint() {
+  const login = await fetch(BASE + '/api/v1/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'jinhua_g1', password: PASSWORD }),
+  })
+  assert.equal(login.status, 200)
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const unit = await (await fetch(`${BASE}/api/v1/org-units/${GRID}`, { headers: { Cookie: cookie } })).json()
+  assert.equal(unit.kind, 'grid')
+  return { lon: unit.center[0], lat: unit.center[1] }
+}
+
+// Whether the server takes photos with a report (multipart/form-data). Until the photo upload
+// is in the API, a multipart body is refused as "expected Content-Type: application/json"; then
+// the loop is reported without a photo (and says so).
+async function serverTakesPhotos() {
+  const form = new FormData()
+  form.append('category', 'garbage')
+  const r = await fetch(BASE + '/api/v1/public/cases', { method: 'POST', body: form })
+  const body = await r.json().catch(() => ({}))
+  assert.notEqual(r.status, 201)
+  return !/application\/json/.test(body?.error?.message || '')
+}
+
+describe('cases: public site and workbench', { timeout: 240_000 }, () => {
+  let browser
+  const problems = [] // console errors, page errors, CSP violations, dialogs
+  const contexts = []
+
+  async function newPage(name, options = {}) {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', ...options })
+    contexts.push(context)
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`)
+      })
+    })
+    const page = await context.newPage()
+    page.setDefaultTimeout(20_000)
+    page.on('pageerror', (e) => problems.push(`${name} pageerror: ${e.message}`))
+    page.on('dialog', (d) => {
+      problems.push(`${name} dialog: ${d.message()}`)
+      void d.dismiss()
+    })
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return
+      const where = m.location()?.url || ''
+      // Expected: the 401 of GET /me before signing in.
+      if (/status of 401/.test(m.text()) && /\/api\/v1\/me$/.test(where)) return
+      problems.push(`${name} console: ${m.text()} @ ${where}`)
+    })
+    return page
+  }
+
+  async function signIn(page, username, next) {
+    await page.goto(`${BASE}/login?next=${encodeURIComponent(next)}`)
+    await page.getByTestId('login-username').fill(username)
+    await page.getByTestId('login-password').fill(PASSWORD)
+    await page.getByTestId('login-submit').click()
+    await page.waitForURL((u) => u.pathname === next)
+  }
+
+  // Takes the transition `name` on the open case page, filling `inputs` (testid suffix -> value).
+  async function act(page, name, inputs = {}, expectState) {
+    await page.getByTestId(`action-${name}`).click()
+    const form = page.getByTestId('action-form')
+    await form.waitFor()
+    for (const [code, value] of Object.entries(inputs)) {
+      const el = page.getByTestId(`input-${code}`)
+      if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(value)
+      else await el.fill(value)
+    }
+    await page.getByTestId('action-submit').click()
+    await page.locator(`[data-testid=case-state][data-state="${expectState}"]`).waitFor()
+  }
+
+  async function openCaseFromQueue(page, publicId) {
+    await page.goto(`${BASE}/cases`)
+    const row = page.locator(`[data-testid=queue-row][data-public-id="${publicId}"]`)
+    await row.waitFor()
+    const id = await row.getAttribute('data-case-id')
+    await row.click()
+    await page.waitForURL(`**/cases/${id}`)
+    await page.getByTestId('case-state').waitFor()
+    return id
+  }
+
+  before(async () => {
+    fs.mkdirSync(OUT, { recursive: true })
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    })
+  })
+
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => {})
+    await browser?.close()
+  })
+
+  it('a pothole reported with a photo goes to the right queue and is closed and rated', async (t) => {
+    const point = await gridPoint()
+    const withPhoto = await serverTakesPhotos()
+    if (!withPhoto) t.diagnostic('this server does not take photos yet: reported without a photo')
+    const resident = await newPage('resident', { viewport: { width: 390, height: 844 } })
+
+    // The public home, zh-CN, without any login request.
+    await resident.goto(BASE + '/p/')
+    await resident.getByTestId('public-home').waitFor()
+    assert.equal(await resident.locator('html').getAttribute('lang'), 'zh-CN')
+    await resident.getByTestId('tile-report').click()
+    await resident.waitForURL('**/p/report')
+
+    await resident.locator('[data-testid=report-category] option[value="snap_report.road_damage"]').waitFor({ state: 'attached' })
+    await resident.getByTestId('report-category').selectOption('snap_report.road_damage')
+    await resident.getByTestId('report-description').fill('人行道上有一个大坑，雨天积水，老人容易摔倒')
+
+    // Pick the point on the map: zoom there as a user would, then click it.
+    const picker = resident.getByTestId('point-picker')
+    await resident.locator('[data-testid=point-picker][data-state=ready]').waitFor()
+    await picker.scrollIntoViewIfNeeded()
+    const px = await resident.evaluate(async ([lon, lat]) => {
+      const m = window.__citygridPicker
+      m.jumpTo({ center: [lon, lat], zoom: 16 })
+      await new Promise((r) => {
+        m.once('idle', r)
+        m.triggerRepaint()
+        setTimeout(r, 3000)
+      })
+      const p = m.project([lon, lat])
+      return { x: p.x, y: p.y }
+    }, [point.lon, point.lat])
+    const box = await picker.boundingBox()
+    await resident.mouse.click(box.x + px.x, box.y + px.y)
+    await assert.doesNotReject(resident.getByTestId('report-area').filter({ hasText: '金华社区' }).waitFor())
+    assert.match(await resident.getByTestId('report-area').innerText(), /昆都仑区 \/ 市府东路街道 \/ 金华社区/)
+
+    // A real small JPEG drawn in the page.
+    if (withPhoto) {
+      const jpeg = await resident.evaluate(async () => {
+        const c = document.createElement('canvas')
+        c.width = 320
+        c.height = 240
+        const g = c.getContext('2d')
+        g.fillStyle = '#8a8f96'
+        g.fillRect(0, 0, 320, 240)
+        g.fillStyle = '#3b3f45'
+        g.beginPath()
+        g.ellipse(160, 130, 70, 40, 0, 0, Math.PI * 2)
+        g.fill()
+        const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.85))
+        let s = ''
+        for (const b of new Uint8Array(await blob.arrayBuffer())) s += String.fromCharCode(b)
+        return btoa(s)
+      })
+      await resident.getByTestId('report-photos').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpeg, 'base64') })
+      await resident.getByTestId('report-photo-thumb').waitFor()
+    }
+
+    await resident.getByTestId('report-phone').fill('13800001234')
+    await resident.screenshot({ path: path.join(OUT, 'cases-report.png'), fullPage: true })
+    await resident.getByTestId('report-submit').click()
+    await resident.waitForURL(/\/p\/cases\/[A-Za-z0-9_-]+\?new=1$/)
+    const publicId = (await resident.getByTestId('report-public-id').innerText()).trim()
+    assert.match(publicId, /^[A-Za-z0-9_-]{12}$/)
+    assert.ok((await resident.getByTestId('report-token').innerText()).trim().length >= 20)
+    const saved = await resident.evaluate(() => JSON.parse(localStorage.getItem('citygrid.reports')))
+    assert.equal(saved[0].public_id, publicId)
+    assert.equal((await resident.getByTestId('track-state').innerText()).trim(), '已上报')
+    if (withPhoto) await resident.getByTestId('track-photos').locator('img').first().waitFor()
+    // The public page shows no phone number.
+    assert.doesNotMatch(await resident.locator('body').innerText(), /13800001234/)
+
+    // 昆都仑区 (road damage is a district matter in Kundulun) files it and dispatches it to 金华社区.
+    const district = await newPage('kundulun')
+    await signIn(district, 'kundulun', '/cases')
+    await openCaseFromQueue(district, publicId)
+    assert.match(await district.getByTestId('case-grid').innerText(), new RegExp(GRID))
+    assert.match(await district.getByTestId('case-grid').innerText(), /金华社区第1网格/)
+    assert.match(await district.getByTestId('case-unit').innerText(), /昆都仑区 \(150203\)/)
+    if (withPhoto) await district.getByTestId('case-photos').locator('img').first().waitFor()
+    assert.notEqual((await district.locator('[data-field=contact_phone]').innerText()).trim(), '13800001234') // masked
+    await act(district, 'file', {}, 'filed')
+    await act(district, 'dispatch', { unit_code: '150203010008' }, 'dispatched')
+    assert.match(await district.getByTestId('case-unit').innerText(), /金华社区/)
+    await district.screenshot({ path: path.join(OUT, 'cases-dispatched.png'), fullPage: true })
+
+    // 金华社区's staff see it in their queue and as a notification; they sign for it and report back.
+    const community = await newPage('jinhua')
+    await signIn(community, 'jinhua', '/cases')
+    await community.getByTestId('bell-count').waitFor()
+    assert.ok(Number(await community.getByTestId('bell-count').innerText()) >= 1)
+    const caseId = await openCaseFromQueue(community, publicId)
+    await act(community, 'sign', {}, 'handling')
+    await act(community, 'feedback', { result: '已用沥青修补坑洼，现场已清理' }, 'feedback')
+
+    // The grid worker of 金华社区第1网格 checks it on the spot.
+    const worker = await newPage('jinhua_g1')
+    await signIn(worker, 'jinhua_g1', `/cases/${caseId}`)
+    await act(worker, 'verify', {}, 'verified')
+
+    await community.reload()
+    await act(community, 'close', {}, 'closed')
+    const events = await community.locator('[data-testid=case-timeline] li').evaluateAll((lis) => lis.map((l) => l.dataset.event))
+    assert.deepEqual(events, ['create', 'file', 'dispatch', 'sign', 'feedback', 'verify', 'close'])
+    await community.screenshot({ path: path.join(OUT, 'cases-closed.png'), fullPage: true })
+
+    // The resident follows it to closed and rates it.
+    await resident.goto(`${BASE}/p/cases/${publicId}`)
+    assert.equal((await resident.getByTestId('track-state').innerText()).trim(), '已结案')
+    assert.match(await resident.getByTestId('track-timeline').innerText(), /已派遣[\s\S]*处置中[\s\S]*已结案/)
+    await resident.getByTestId('rating-satisfied').check()
+    await resident.getByTestId('rating-comment').fill('修得很快，谢谢')
+    await resident.getByTestId('rating-submit').click()
+    await resident.getByTestId('rated').waitFor()
+    await resident.locator('[data-testid=track-state]', { hasText: '已评价' }).waitFor()
+    await resident.screenshot({ path: path.join(OUT, 'cases-rated.png'), fullPage: true })
+    assert.deepEqual(problems, [])
+  })
+
+  it('a question to the mayor of 五当召镇 is answered and published with its answer time', async () => {
+    const asker = await newPage('asker', { viewport: { width: 390, height: 844 } })
+    await asker.goto(BASE + '/p/ask')
+    await asker.getByTestId('ask-login').waitFor()
+    await asker.getByTestId('ask-username').fill('resident_demo')
+    await asker.getByTestId('ask-password').fill(PASSWORD)
+    await asker.getByTestId('ask-login-submit').click()
+    await asker.getByTestId('ask-form').waitFor()
+    const mayor = asker.locator('[data-testid=ask-official] option', { hasText: '五当召镇镇长' })
+    await mayor.waitFor({ state: 'attached' })
+    await asker.getByTestId('ask-official').selectOption(await mayor.getAttribute('value'))
+    await asker.locator('[data-testid=ask-category] option[value=livelihood]').waitFor({ state: 'attached' })
+    await asker.getByTestId('ask-category').selectOption('livelihood')
+    await asker.getByTestId('ask-title').fill('镇上何时开通到包头市区的公交')
+    await asker.getByTestId('ask-question').fill('五当召镇到市区只有每天两班车，请问能否增加班次？')
+    await asker.getByTestId('ask-submit').click()
+    await asker.getByTestId('ask-done').waitFor()
+    const publicId = (await asker.getByTestId('ask-public-id').innerText()).trim()
+
+    // The mayor's account sees it in the queue, accepts and answers it.
+    const official = await newPage('wdz_mayor')
+    await signIn(official, 'wdz_mayor', '/cases')
+    await openCaseFromQueue(official, publicId)
+    assert.match(await official.locator('[data-field=title]').innerText(), /公交/)
+    await act(official, 'accept', {}, 'accepted')
+    await act(official, 'answer', { answer: '已与公交公司协商，下月起增至每天六班。' }, 'answered')
+    await official.screenshot({ path: path.join(OUT, 'cases-question-answered.png'), fullPage: true })
+
+    // Published: question, answer, answer time; the mayor's answer rate; the asker nowhere.
+    const reader = await newPage('reader', { viewport: { width: 390, height: 844 } })
+    await reader.goto(BASE + '/p/questions')
+    const item = reader.locator(`[data-testid=qa-item][data-public-id="${publicId}"]`)
+    await item.waitFor()
+    assert.match(await item.getByTestId('qa-answer').innerText(), /每天六班/)
+    assert.match(await item.innerText(), /五当召镇镇长 · 五当召镇/)
+    assert.match(await item.getByTestId('qa-answer-time').innerText(), /分钟|小时|天/)
+    const stat = reader.locator('[data-testid=official-stats] tr[data-official="五当召镇镇长"]')
+    assert.equal((await stat.getByTestId('stat-rate').innerText()).trim(), '100%')
+    assert.match(await stat.getByTestId('stat-median').innerText(), /分钟|小时|天/)
+    assert.doesNotMatch(await reader.locator('body').innerText(), /resident_demo|居民/)
+    await reader.screenshot({ path: path.join(OUT, 'cases-questions.png'), fullPage: true })
+    assert.deepEqual(problems, [])
+  })
+
+  it('a stored script in a description is shown as text and never runs', async () => {
+    const point = await gridPoint()
+    const r = await fetch(BASE + '/api/v1/public/cases', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ category: 'garbage', description: XSS, contact_phone: '13800005678', lon: point.lon, lat: point.lat }),
+    })
+    assert.equal(r.status, 201)
+    const { public_id: publicId } = await r.json()
+
+    const visitor = await newPage('xss-public')
+    await visitor.goto(`${BASE}/p/cases/${publicId}`)
+    await visitor.getByTestId('track-description').waitFor()
+    assert.equal(await visitor.getByTestId('track-description').textContent(), XSS)
+    assert.equal(await visitor.getByTestId('track-description').locator('img, script').count(), 0)
+    await visitor.waitForTimeout(300)
+    assert.equal(await visitor.evaluate(() => window.__xss), undefined)
+
+    const staff = await newPage('xss-staff')
+    await signIn(staff, 'jinhua', '/cases')
+    const row = staff.locator(`[data-testid=queue-row][data-public-id="${publicId}"]`)
+    await row.waitFor()
+    assert.equal(await row.getByTestId('queue-description').textContent(), XSS)
+    await row.click()
+    await staff.getByTestId('case-description').waitFor()
+    assert.equal(await staff.getByTestId('case-description').textContent(), XSS)
+    assert.equal(await staff.getByTestId('case-description').locator('img, script').count(), 0)
+    await staff.waitForTimeout(300)
+    assert.equal(await staff.evaluate(() => window.__xss), undefined)
+    await staff.screenshot({ path: path.join(OUT, 'cases-xss.png'), fullPage: true })
+    assert.deepEqual(problems, [])
+  })
+})
