@@ -42,6 +42,49 @@ async function gridPoint() {
   return { lon: unit.center[0], lat: unit.center[1] }
 }
 
+// `jpeg` with an EXIF APP1 segment holding a GPS position (IFD0 -> GPS IFD, little endian),
+// as a phone camera writes it.
+function withExifGps(jpeg, { lon, lat }) {
+  const tiff = Buffer.alloc(128)
+  tiff.write('II', 0, 'latin1')
+  tiff.writeUInt16LE(42, 2)
+  tiff.writeUInt32LE(8, 4) // IFD0
+  tiff.writeUInt16LE(1, 8)
+  tiff.writeUInt16LE(0x8825, 10) // GPSInfo IFD pointer
+  tiff.writeUInt16LE(4, 12)
+  tiff.writeUInt32LE(1, 14)
+  tiff.writeUInt32LE(26, 18)
+  tiff.writeUInt32LE(0, 22)
+  tiff.writeUInt16LE(4, 26) // GPS IFD: 4 entries
+  const entry = (i, tag, type, count, value) => {
+    const o = 28 + i * 12
+    tiff.writeUInt16LE(tag, o)
+    tiff.writeUInt16LE(type, o + 2)
+    tiff.writeUInt32LE(count, o + 4)
+    if (typeof value === 'string') tiff.write(value, o + 8, 'latin1')
+    else tiff.writeUInt32LE(value, o + 8)
+  }
+  entry(0, 1, 2, 2, 'N\0')
+  entry(1, 2, 5, 3, 80)
+  entry(2, 3, 2, 2, 'E\0')
+  entry(3, 4, 5, 3, 104)
+  tiff.writeUInt32LE(0, 76)
+  const dms = (v, at) => {
+    const d = Math.floor(v)
+    const m = Math.floor((v - d) * 60)
+    const s = Math.round(((v - d) * 60 - m) * 60 * 10000)
+    ;[[d, 1], [m, 1], [s, 10000]].forEach(([n, den], i) => {
+      tiff.writeUInt32LE(n, at + i * 8)
+      tiff.writeUInt32LE(den, at + i * 8 + 4)
+    })
+  }
+  dms(lat, 80)
+  dms(lon, 104)
+  const header = Buffer.from([0xff, 0xe1, 0, 0])
+  header.writeUInt16BE(2 + 6 + tiff.length, 2)
+  return Buffer.concat([jpeg.subarray(0, 2), header, Buffer.from('Exif\0\0', 'latin1'), tiff, jpeg.subarray(2)])
+}
+
 // Whether the server takes photos with a report (multipart/form-data). Until the photo upload
 // is in the API, a multipart body is refused as "expected Content-Type: application/json"; then
 // the loop is reported without a photo (and says so).
@@ -167,8 +210,9 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     await assert.doesNotReject(resident.getByTestId('report-area').filter({ hasText: '金华社区' }).waitFor())
     assert.match(await resident.getByTestId('report-area').innerText(), /昆都仑区 \/ 市府东路街道 \/ 金华社区/)
 
-    // A real small JPEG drawn in the page.
-    if (withPhoto) {
+    // A real small JPEG drawn in the page, with the grid point in its EXIF GPS: the form reads it
+    // and offers "use the photo's location".
+    {
       const jpeg = await resident.evaluate(async () => {
         const c = document.createElement('canvas')
         c.width = 320
@@ -185,8 +229,16 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
         for (const b of new Uint8Array(await blob.arrayBuffer())) s += String.fromCharCode(b)
         return btoa(s)
       })
-      await resident.getByTestId('report-photos').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpeg, 'base64') })
+      const photo = withExifGps(Buffer.from(jpeg, 'base64'), point)
+      await resident.getByTestId('report-photos').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: photo })
       await resident.getByTestId('report-photo-thumb').waitFor()
+      await resident.getByTestId('report-photo-location').click()
+      const [lon, lat] = (await resident.getByTestId('report-point').innerText()).split(/[,·\s]+/).map(Number)
+      assert.ok(Math.abs(lon - point.lon) < 2e-5 && Math.abs(lat - point.lat) < 2e-5, `photo location ${lon},${lat} vs ${point.lon},${point.lat}`)
+      if (!withPhoto) {
+        await resident.getByTestId('report-photo-thumb').getByRole('button').click()
+        assert.equal(await resident.getByTestId('report-photo-thumb').count(), 0)
+      }
     }
 
     await resident.getByTestId('report-phone').fill('13800001234')
