@@ -111,9 +111,12 @@ nlohmann::json PublicCaseJson(const store::CaseRecord& r, const cases::CaseType*
                       {"requested_at", Rfc3339(c.opened_at)}};
   j["timeline"] = nlohmann::json::array();
   for (const auto& e : c.timeline) {
+    // Staff's notes on transitions are published; the router's note on "create" (a rule id) and
+    // the deadline job's notes (unit codes, in English) are for staff only.
+    const bool internal = e.event == "create" || e.actor_role == "system";
     j["timeline"].push_back({{"at", Rfc3339(e.at)}, {"event", e.event},
                              {"state", e.to_state}, {"state_name", StateName(type, e.to_state, false)},
-                             {"note", e.note}});
+                             {"note", internal ? std::string() : e.note}});
   }
   j["photos"] = PhotosArePublic(r, type) ? PublicPhotosJson(r) : nlohmann::json::array();
   return j;

@@ -153,6 +153,11 @@ TEST(CasesApi, PublicReportStatusPageAndRatingWithToken) {
   ASSERT_EQ(alice.Take(id, "close", json::object(), "已处理完毕").status, 200);
   auto closed = Parse(city.Call("GET", "/api/v1/public/cases/" + pid));
   EXPECT_EQ(closed["status"], "closed");
+  // Staff's closing note is published; the router's note on the creation is not.
+  EXPECT_EQ(closed["timeline"].back()["note"], "已处理完毕");
+  EXPECT_EQ(closed["timeline"][0]["event"], "create");
+  EXPECT_EQ(closed["timeline"][0]["note"], "");
+  EXPECT_EQ(Parse(alice.Get("/api/v1/cases/" + id))["timeline"][0]["note"].get<std::string>().rfind("routed by rule ", 0), 0u);
 
   json wrong = {{"token", "not-the-token"}, {"rating", "satisfied"}};
   EXPECT_EQ(city.Call("POST", "/api/v1/public/cases/" + pid + "/rating", wrong.dump()).status, 403);
@@ -305,6 +310,12 @@ TEST(CasesApi, DeadlineWarningThenEscalationByMovingTheClock) {
   EXPECT_EQ(escalated["timeline"].back()["event"], "escalate");
   auto overdue = Parse(alice.Get("/api/v1/cases?overdue=true"));
   EXPECT_EQ(overdue["total"], 0);  // escalation gave a fresh deadline
+  // The public status page lists the deadline job's entries without their internal notes.
+  auto page = city.Call("GET", "/api/v1/public/cases/" + created["public_id"].get<std::string>());
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(Parse(page)["timeline"].back()["event"], "escalate");
+  EXPECT_EQ(page.body.find("deadline"), std::string::npos) << page.body;
+  EXPECT_EQ(page.body.find("escalated from"), std::string::npos) << page.body;
 }
 
 TEST(CasesApi, StaleVersionIsAConflict) {

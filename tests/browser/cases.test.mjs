@@ -85,18 +85,6 @@ function withExifGps(jpeg, { lon, lat }) {
   return Buffer.concat([jpeg.subarray(0, 2), header, Buffer.from('Exif\0\0', 'latin1'), tiff, jpeg.subarray(2)])
 }
 
-// Whether the server takes photos with a report (multipart/form-data). Until the photo upload
-// is in the API, a multipart body is refused as "expected Content-Type: application/json"; then
-// the loop is reported without a photo (and says so).
-async function serverTakesPhotos() {
-  const form = new FormData()
-  form.append('category', 'garbage')
-  const r = await fetch(BASE + '/api/v1/public/cases', { method: 'POST', body: form })
-  const body = await r.json().catch(() => ({}))
-  assert.notEqual(r.status, 201)
-  return !/application\/json/.test(body?.error?.message || '')
-}
-
 describe('cases: public site and workbench', { timeout: 240_000 }, () => {
   let browser
   const problems = [] // console errors, page errors, CSP violations, dialogs
@@ -160,6 +148,14 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     return id
   }
 
+  // The first photo of the strip `testid`, once its thumbnail has loaded: link and image URLs.
+  async function shownPhoto(page, testid) {
+    const img = page.getByTestId(testid).locator('img').first()
+    await img.waitFor()
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle())
+    return img.evaluate((el) => ({ src: el.getAttribute('src'), href: el.closest('a').getAttribute('href') }))
+  }
+
   before(async () => {
     fs.mkdirSync(OUT, { recursive: true })
     browser = await chromium.launch({
@@ -173,10 +169,8 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     await browser?.close()
   })
 
-  it('a pothole reported with a photo goes to the right queue and is closed and rated', async (t) => {
+  it('a pothole reported with a photo goes to the right queue and is closed and rated', async () => {
     const point = await gridPoint()
-    const withPhoto = await serverTakesPhotos()
-    if (!withPhoto) t.diagnostic('this server does not take photos yet: reported without a photo')
     const resident = await newPage('resident', { viewport: { width: 390, height: 844 } })
 
     // The public home, zh-CN, without any login request.
@@ -211,7 +205,8 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     assert.match(await resident.getByTestId('report-area').innerText(), /昆都仑区 \/ 市府东路街道 \/ 金华社区/)
 
     // A real small JPEG drawn in the page, with the grid point in its EXIF GPS: the form reads it
-    // and offers "use the photo's location".
+    // and offers "use the photo's location"; it goes up with the report (multipart/form-data).
+    let photo
     {
       const jpeg = await resident.evaluate(async () => {
         const c = document.createElement('canvas')
@@ -229,16 +224,12 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
         for (const b of new Uint8Array(await blob.arrayBuffer())) s += String.fromCharCode(b)
         return btoa(s)
       })
-      const photo = withExifGps(Buffer.from(jpeg, 'base64'), point)
+      photo = withExifGps(Buffer.from(jpeg, 'base64'), point)
       await resident.getByTestId('report-photos').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: photo })
       await resident.getByTestId('report-photo-thumb').waitFor()
       await resident.getByTestId('report-photo-location').click()
       const [lon, lat] = (await resident.getByTestId('report-point').innerText()).split(/[,·\s]+/).map(Number)
       assert.ok(Math.abs(lon - point.lon) < 2e-5 && Math.abs(lat - point.lat) < 2e-5, `photo location ${lon},${lat} vs ${point.lon},${point.lat}`)
-      if (!withPhoto) {
-        await resident.getByTestId('report-photo-thumb').getByRole('button').click()
-        assert.equal(await resident.getByTestId('report-photo-thumb').count(), 0)
-      }
     }
 
     await resident.getByTestId('report-phone').fill('13800001234')
@@ -251,22 +242,49 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     const saved = await resident.evaluate(() => JSON.parse(localStorage.getItem('citygrid.reports')))
     assert.equal(saved[0].public_id, publicId)
     assert.equal((await resident.getByTestId('track-state').innerText()).trim(), '已上报')
-    if (withPhoto) await resident.getByTestId('track-photos').locator('img').first().waitFor()
+    // The status page shows the public thumbnail, linking to the public copy: both without EXIF.
+    const publicPhoto = await shownPhoto(resident, 'track-photos')
+    assert.match(publicPhoto.href, /^\/api\/v1\/public\/photos\/[A-Za-z0-9_-]{16}$/)
+    assert.equal(publicPhoto.src, publicPhoto.href + '/thumb')
+    for (const url of [publicPhoto.href, publicPhoto.src]) {
+      const r = await resident.request.get(BASE + url)
+      assert.equal(r.status(), 200, url)
+      assert.equal(r.headers()['content-type'], 'image/jpeg', url)
+      assert.equal((await r.body()).indexOf('Exif'), -1, `${url} carries EXIF`)
+    }
+    await resident.screenshot({ path: path.join(OUT, 'cases-submitted.png'), fullPage: true })
     // The public page shows no phone number.
     assert.doesNotMatch(await resident.locator('body').innerText(), /13800001234/)
 
     // 昆都仑区 (road damage is a district matter in Kundulun) files it and dispatches it to 金华社区.
     const district = await newPage('kundulun')
+    // In the queue: the grid and the handling unit by name.
     await signIn(district, 'kundulun', '/cases')
+    {
+      const row = district.locator(`[data-testid=queue-row][data-public-id="${publicId}"]`)
+      await row.getByTestId('queue-grid').filter({ hasText: '金华社区第1网格' }).waitFor()
+      assert.equal((await row.getByTestId('queue-unit').innerText()).trim(), '昆都仑区')
+      await district.screenshot({ path: path.join(OUT, 'cases-queue.png'), fullPage: true })
+    }
     await openCaseFromQueue(district, publicId)
     assert.match(await district.getByTestId('case-grid').innerText(), new RegExp(GRID))
     assert.match(await district.getByTestId('case-grid').innerText(), /金华社区第1网格/)
     assert.match(await district.getByTestId('case-unit').innerText(), /昆都仑区 \(150203\)/)
-    if (withPhoto) await district.getByTestId('case-photos').locator('img').first().waitFor()
+    // Staff see the same thumbnail, linking to the original as uploaded (EXIF and all).
+    const staffPhoto = await shownPhoto(district, 'case-photos')
+    assert.equal(staffPhoto.src, publicPhoto.src)
+    assert.match(staffPhoto.href, /^\/api\/v1\/cases\/\d+\/photos\/[A-Za-z0-9_-]{16}\/original$/)
+    const original = await district.request.get(BASE + staffPhoto.href)
+    assert.equal(original.status(), 200)
+    assert.ok(Buffer.compare(await original.body(), photo) === 0, 'the original is the uploaded file')
+    assert.equal((await resident.request.get(BASE + staffPhoto.href)).status(), 401)
     assert.notEqual((await district.locator('[data-field=contact_phone]').innerText()).trim(), '13800001234') // masked
     await act(district, 'file', {}, 'filed')
     await act(district, 'dispatch', { unit_code: '150203010008' }, 'dispatched')
     assert.match(await district.getByTestId('case-unit').innerText(), /金华社区/)
+    // Stored values read as people read them: the unit dispatched to by name, the point rounded.
+    assert.equal((await district.locator('[data-field=unit_code]').innerText()).trim(), '金华社区 (150203010008)')
+    assert.match(await district.locator('[data-field=location]').innerText(), /^\d+\.\d{6}, \d+\.\d{6}$/)
     await district.screenshot({ path: path.join(OUT, 'cases-dispatched.png'), fullPage: true })
 
     // 金华社区's staff see it in their queue and as a notification; they sign for it and report back.

@@ -94,7 +94,13 @@ const BASE = '/api/v1'
 
 /** One API call. A FormData body goes as multipart/form-data (the browser sets the boundary),
  *  anything else as JSON. `extraHeaders` e.g. Idempotency-Key or If-Match. */
-export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal, extraHeaders?: Record<string, string>): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  extraHeaders?: Record<string, string>,
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders }
   const isForm = typeof FormData !== 'undefined' && body instanceof FormData
   if (body !== undefined && !isForm) headers['Content-Type'] = 'application/json'
