@@ -98,12 +98,16 @@ nlohmann::json CaseJson(const store::CaseRecord& r, const cases::CaseType* type,
 
 nlohmann::json PublicCaseJson(const store::CaseRecord& r, const cases::CaseType* type) {
   const cases::Case& c = r.c;
-  std::string category_name = c.category;
+  std::string category_name = c.category, category_name_en = c.category;
   if (type) {
-    if (const auto* cat = type->FindCategory(c.category)) category_name = cat->label.zh;
+    if (const auto* cat = type->FindCategory(c.category)) {
+      category_name = cat->label.zh;
+      category_name_en = cat->label.en;
+    }
   }
   nlohmann::json j = {{"public_id", r.public_id}, {"type", c.type}, {"category", c.category},
-                      {"category_name", category_name}, {"state", c.state},
+                      {"category_name", category_name}, {"category_name_en", category_name_en},
+                      {"state", c.state},
                       {"state_name", StateName(type, c.state, false)},
                       {"state_name_en", StateName(type, c.state, true)},
                       {"status", r.public_open ? "open" : "closed"},
@@ -116,6 +120,7 @@ nlohmann::json PublicCaseJson(const store::CaseRecord& r, const cases::CaseType*
     const bool internal = e.event == "create" || e.actor_role == "system";
     j["timeline"].push_back({{"at", Rfc3339(e.at)}, {"event", e.event},
                              {"state", e.to_state}, {"state_name", StateName(type, e.to_state, false)},
+                             {"state_name_en", StateName(type, e.to_state, true)},
                              {"note", internal ? std::string() : e.note}});
   }
   j["photos"] = PhotosArePublic(r, type) ? PublicPhotosJson(r) : nlohmann::json::array();

@@ -155,6 +155,10 @@ TEST(CasesApi, PublicReportStatusPageAndRatingWithToken) {
   EXPECT_EQ(closed["status"], "closed");
   // Staff's closing note is published; the router's note on the creation is not.
   EXPECT_EQ(closed["timeline"].back()["note"], "已处理完毕");
+  EXPECT_EQ(closed["category_name"], "垃圾");
+  EXPECT_EQ(closed["category_name_en"], "Garbage");
+  EXPECT_EQ(closed["timeline"].back()["state_name"], "已结案");
+  EXPECT_EQ(closed["timeline"].back()["state_name_en"], "Closed");
   EXPECT_EQ(closed["timeline"][0]["event"], "create");
   EXPECT_EQ(closed["timeline"][0]["note"], "");
   EXPECT_EQ(Parse(alice.Get("/api/v1/cases/" + id))["timeline"][0]["note"].get<std::string>().rfind("routed by rule ", 0), 0u);

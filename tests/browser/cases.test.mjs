@@ -317,6 +317,12 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     await resident.getByTestId('rated').waitFor()
     await resident.locator('[data-testid=track-state]', { hasText: '已评价' }).waitFor()
     await resident.screenshot({ path: path.join(OUT, 'cases-rated.png'), fullPage: true })
+    // In English, the category and every state of the timeline too.
+    await resident.getByRole('button', { name: 'English' }).click()
+    await resident.locator('h1', { hasText: 'Road damage' }).waitFor()
+    const states = await resident.locator('[data-testid=track-timeline] li strong').allInnerTexts()
+    assert.equal(states.at(-1), 'Evaluated')
+    assert.ok(states.every((x) => /^[A-Za-z ,]+$/.test(x)), states.join(' / '))
     assert.deepEqual(problems, [])
   })
 

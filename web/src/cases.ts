@@ -101,6 +101,7 @@ export interface PublicTimelineEntry {
   event: string
   state: string
   state_name: string
+  state_name_en: string
   note: string
 }
 
@@ -109,6 +110,7 @@ export interface PublicCase {
   type: string
   category: string
   category_name: string
+  category_name_en: string
   state: string
   state_name: string
   state_name_en: string
