@@ -85,6 +85,26 @@ function withExifGps(jpeg, { lon, lat }) {
   return Buffer.concat([jpeg.subarray(0, 2), header, Buffer.from('Exif\0\0', 'latin1'), tiff, jpeg.subarray(2)])
 }
 
+// A real small JPEG (a grey road with a dark pothole) drawn in the page's canvas, as base64.
+function drawnJpeg(page) {
+  return page.evaluate(async () => {
+    const c = document.createElement('canvas')
+    c.width = 320
+    c.height = 240
+    const g = c.getContext('2d')
+    g.fillStyle = '#8a8f96'
+    g.fillRect(0, 0, 320, 240)
+    g.fillStyle = '#3b3f45'
+    g.beginPath()
+    g.ellipse(160, 130, 70, 40, 0, 0, Math.PI * 2)
+    g.fill()
+    const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.85))
+    let s = ''
+    for (const b of new Uint8Array(await blob.arrayBuffer())) s += String.fromCharCode(b)
+    return btoa(s)
+  })
+}
+
 describe('cases: public site and workbench', { timeout: 240_000 }, () => {
   let browser
   const problems = [] // console errors, page errors, CSP violations, dialogs
@@ -208,22 +228,7 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     // and offers "use the photo's location"; it goes up with the report (multipart/form-data).
     let photo
     {
-      const jpeg = await resident.evaluate(async () => {
-        const c = document.createElement('canvas')
-        c.width = 320
-        c.height = 240
-        const g = c.getContext('2d')
-        g.fillStyle = '#8a8f96'
-        g.fillRect(0, 0, 320, 240)
-        g.fillStyle = '#3b3f45'
-        g.beginPath()
-        g.ellipse(160, 130, 70, 40, 0, 0, Math.PI * 2)
-        g.fill()
-        const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.85))
-        let s = ''
-        for (const b of new Uint8Array(await blob.arrayBuffer())) s += String.fromCharCode(b)
-        return btoa(s)
-      })
+      const jpeg = await drawnJpeg(resident)
       photo = withExifGps(Buffer.from(jpeg, 'base64'), point)
       await resident.getByTestId('report-photos').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: photo })
       await resident.getByTestId('report-photo-thumb').waitFor()
@@ -367,6 +372,37 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     assert.match(await stat.getByTestId('stat-median').innerText(), /分钟|小时|天/)
     assert.doesNotMatch(await reader.locator('body').innerText(), /resident_demo|居民/)
     await reader.screenshot({ path: path.join(OUT, 'cases-questions.png'), fullPage: true })
+    assert.deepEqual(problems, [])
+  })
+
+  it('a report with a file that is not an image is refused naming that photo', async () => {
+    const point = await gridPoint()
+    const page = await newPage('bad-photo', { viewport: { width: 390, height: 844 } })
+    await page.goto(BASE + '/p/report')
+    await page.locator('[data-testid=report-category] option[value="snap_report.garbage"]').waitFor({ state: 'attached' })
+    await page.getByTestId('report-category').selectOption('snap_report.garbage')
+    await page.getByTestId('report-description').fill('照片有问题的上报')
+    await page.getByTestId('report-phone').fill('13800009999')
+    // The first photo is good and places the report (its EXIF GPS); the second is text.
+    await page.getByTestId('report-photos').setInputFiles([
+      { name: 'good.jpg', mimeType: 'image/jpeg', buffer: withExifGps(Buffer.from(await drawnJpeg(page), 'base64'), point) },
+      { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('just some text, not a JPEG') },
+    ])
+    await page.getByTestId('report-point').waitFor()
+    await page.getByTestId('report-submit').click()
+    const error = page.getByTestId('report-error')
+    await error.waitFor()
+    assert.match(await error.innerText(), /^第 2 张照片（notes\.jpg）无法使用，请换一张：not an image/)
+    assert.ok(new URL(page.url()).pathname === '/p/report')
+    // Removing it, the same form goes through.
+    await page.getByTestId('report-photo-thumb').nth(1).getByRole('button').click()
+    await page.getByTestId('report-submit').click()
+    await page.waitForURL(/\/p\/cases\/[A-Za-z0-9_-]+\?new=1$/)
+    await shownPhoto(page, 'track-photos')
+    // The browser logs the refused submission's 400; that one is expected, nothing else.
+    const refused = problems.filter((x) => /^bad-photo console: .*status of 400 .*\/api\/v1\/public\/cases$/.test(x))
+    assert.equal(refused.length, 1)
+    problems.splice(0, problems.length, ...problems.filter((x) => !refused.includes(x)))
     assert.deepEqual(problems, [])
   })
 
