@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <limits>
+#include <utility>
+
+#include "store/internal/common.hpp"
 
 namespace cg::store {
 
@@ -60,6 +65,38 @@ Status ValidateNewPhotos(const std::vector<std::shared_ptr<const NewPhoto>>& pho
     }
   }
   return {};
+}
+
+
+bool HasQueueRows(std::string_view root) {
+  if (root.size() != 4 && root.size() != 6 && root.size() != 9 && root.size() != 12 && root.size() != 15) {
+    return false;
+  }
+  for (char ch : root) {
+    if (static_cast<unsigned char>(ch) >= 0x80) return false;
+  }
+  return true;
+}
+
+std::int64_t QueueDueKey(std::int64_t due_at) {
+  return due_at == 0 ? std::numeric_limits<std::int64_t>::max() : due_at;
+}
+
+std::vector<CaseRecord> MergeQueuePage(std::vector<CaseRecord> a, std::vector<CaseRecord> b,
+                                       std::int64_t offset, std::int64_t limit) {
+  auto key = [](const CaseRecord& r) {
+    return std::pair{QueueDueKey(r.c.due_at), ParseDecimalId(r.c.id).value_or(0)};
+  };
+  std::vector<CaseRecord> merged;
+  merged.reserve(a.size() + b.size());
+  std::merge(std::make_move_iterator(a.begin()), std::make_move_iterator(a.end()),
+             std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()),
+             std::back_inserter(merged), [&](const CaseRecord& x, const CaseRecord& y) { return key(x) < key(y); });
+  std::vector<CaseRecord> out;
+  for (std::int64_t i = offset; i < static_cast<std::int64_t>(merged.size()) && i < offset + limit; ++i) {
+    out.push_back(std::move(merged[static_cast<std::size_t>(i)]));
+  }
+  return out;
 }
 
 }  // namespace internal

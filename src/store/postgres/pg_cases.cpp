@@ -134,6 +134,74 @@ void AddViewer(Params& p, const CaseViewer& v) {
   p.Int(v.user_id);
 }
 
+// A CaseFilter as SQL, its parameters numbered from `first`: state, type, overdue only, now.
+std::string FilterSql(int first) {
+  auto n = [&](int i) { return "$" + std::to_string(first + i); };
+  return "(" + n(0) + " = '' OR state = " + n(0) + ") AND (" + n(1) + " = '' OR type = " + n(1) +
+         ") AND (" + n(2) + "::boolean = false OR (NOT terminal AND ((due_at > 0 AND due_at <= " + n(3) +
+         "::bigint) OR (flags & 2) <> 0)))";
+}
+
+void AddFilter(Params& p, const CaseFilter& f) { p.Text(f.state).Text(f.type).Bool(f.overdue_only).Int(f.now); }
+
+bool Unfiltered(const CaseFilter& f) { return f.state.empty() && f.type.empty() && !f.overdue_only; }
+
+// ListCases for a scope with queue rows (internal::HasQueueRows): the subtree's cases from
+// case_scope in deadline order (an index range, no sort), the viewer's own reports outside the
+// subtree from cases_reporter_scope; the two are disjoint and merged.
+Slice<CaseRecord> ListQueue(ReadTx& tx, const CaseViewer& viewer, const CaseFilter& f, Page page) {
+  const std::string& root = viewer.scope.root_code();
+  const std::int64_t want = page.offset + page.limit;
+  Slice<CaseRecord> out;
+  if (Unfiltered(f)) {
+    out.total = tx.exec_params("SELECT count(*) FROM case_scope WHERE code = $1", root)[0][0].as<std::int64_t>();
+  } else {
+    Params p;
+    p.Text(root);
+    AddFilter(p, f);
+    out.total = tx.exec_params("SELECT count(*) FROM case_scope s JOIN cases ON cases.id = s.case_id "
+                               "WHERE s.code = $1 AND " + FilterSql(2), p.Dynamic())[0][0].as<std::int64_t>();
+  }
+  std::vector<CaseRecord> subtree;
+  if (out.total > 0 && page.limit > 0) {
+    Params p;
+    p.Text(root);
+    AddFilter(p, f);
+    p.Int(want);
+    auto rows = tx.exec_params("SELECT " + kCaseCols + " FROM case_scope s JOIN cases ON cases.id = s.case_id "
+                               "WHERE s.code = $1 AND " + FilterSql(2) +
+                               " ORDER BY s.due_key, s.case_id LIMIT $6::bigint", p.Dynamic());
+    for (const auto& row : rows) subtree.push_back(ReadCase(row));
+  }
+  if (viewer.user_id == 0) {
+    out.items = internal::MergeQueuePage(std::move(subtree), {}, page.offset, page.limit);
+    return out;
+  }
+  // The viewer's reports outside the subtree ($1 lo, $2 hi: bounded for a standard code).
+  const std::string mine =
+      " FROM cases WHERE reporter_user_id = $3::bigint AND NOT ((handling_unit_code >= $1 AND "
+      "handling_unit_code < $2) OR (grid_code >= $1 AND grid_code < $2)) AND " + FilterSql(4);
+  auto params = [&] {
+    Params p;
+    auto range = internal::RangeOf(root);
+    p.Text(range.lo).Text(range.hi).Int(viewer.user_id);
+    AddFilter(p, f);
+    return p;
+  };
+  std::int64_t reported = tx.exec_params("SELECT count(*)" + mine, params().Dynamic())[0][0].as<std::int64_t>();
+  out.total += reported;
+  std::vector<CaseRecord> own;
+  if (reported > 0 && page.limit > 0) {
+    Params p = params();
+    p.Int(want);
+    auto rows = tx.exec_params("SELECT " + kCaseCols + mine + " ORDER BY (due_at = 0), due_at, id LIMIT $8::bigint",
+                               p.Dynamic());
+    for (const auto& row : rows) own.push_back(ReadCase(row));
+  }
+  out.items = internal::MergeQueuePage(std::move(subtree), std::move(own), page.offset, page.limit);
+  return out;
+}
+
 // The 18 case columns in BindCase order.
 void AddCase(Params& p, const CaseRecord& r) {
   const cases::Case& c = r.c;
@@ -198,6 +266,7 @@ class PgCaseStore final : public CaseStore {
     return Guard([&]() -> Result<Slice<CaseRecord>> {
       auto lease = pool_.Acquire();
       ReadTx tx(*lease);
+      if (internal::HasQueueRows(viewer.scope.root_code())) return ListQueue(tx, viewer, f, page);
       const std::string where =
           " FROM cases WHERE " + kVisible +
           " AND ($4 = '' OR state = $4) AND ($5 = '' OR type = $5) AND "

@@ -93,6 +93,74 @@ void BindViewer(Query& q, const CaseViewer& v) {
   q.Text(1, range.lo).UpperBound(2, range).Int(3, v.user_id);
 }
 
+// WHERE fragment of a CaseFilter with parameters ?4 state, ?5 type, ?6 overdue only, ?7 now.
+const std::string kFilter =
+    "(?4 = '' OR state = ?4) AND (?5 = '' OR type = ?5) AND "
+    "(?6 = 0 OR (terminal = 0 AND ((due_at > 0 AND due_at <= ?7) OR (flags & 2) <> 0)))";
+
+void BindFilter(Query& q, const CaseFilter& f) {
+  q.Text(4, f.state).Text(5, f.type).Int(6, f.overdue_only ? 1 : 0).Int(7, f.now);
+}
+
+bool Unfiltered(const CaseFilter& f) { return f.state.empty() && f.type.empty() && !f.overdue_only; }
+
+// ListCases for a scope with queue rows (internal::HasQueueRows), inside a read transaction:
+// the subtree's cases come from case_scope in deadline order (an index range, no sort), the
+// viewer's own reports outside the subtree from cases_reporter_scope; the two are disjoint and
+// merged. The work is O(offset + limit) rows plus the counts.
+Slice<CaseRecord> ListQueue(Conn& c, const CaseViewer& viewer, const CaseFilter& f, Page page) {
+  const std::int64_t want = page.offset + page.limit;
+  Slice<CaseRecord> out;
+  // The subtree: ?1 the root code.
+  {
+    Query q(c, Unfiltered(f) ? std::string("SELECT coalesce((SELECT n FROM case_scope_counts WHERE code = ?1), 0)")
+                             : "SELECT count(*) FROM case_scope s JOIN cases ON cases.id = s.case_id "
+                               "WHERE s.code = ?1 AND " + kFilter);
+    q.Text(1, viewer.scope.root_code());
+    if (!Unfiltered(f)) BindFilter(q, f);
+    q.Step();
+    out.total = q.GetInt(0);
+  }
+  std::vector<CaseRecord> subtree;
+  if (out.total > 0 && page.limit > 0) {
+    Query q(c, "SELECT " + kCaseCols + " FROM case_scope s JOIN cases ON cases.id = s.case_id "
+                   "WHERE s.code = ?1 AND " + kFilter + " ORDER BY s.due_key, s.case_id LIMIT ?8");
+    q.Text(1, viewer.scope.root_code());
+    BindFilter(q, f);
+    q.Int(8, want);
+    while (q.Step()) subtree.push_back(ReadCase(q));
+  }
+  // The viewer's reports outside the subtree: ?1 lo, ?2 hi, ?3 user.
+  if (viewer.user_id == 0) {
+    out.items = internal::MergeQueuePage(std::move(subtree), {}, page.offset, page.limit);
+    return out;
+  }
+  // Without a filter the count reads only the covering index cases_reporter_scope.
+  const std::string mine_unfiltered =
+      " FROM cases WHERE reporter_user_id = ?3 AND NOT ((handling_unit_code >= ?1 AND "
+      "handling_unit_code < ?2) OR (grid_code >= ?1 AND grid_code < ?2))";
+  const std::string mine = mine_unfiltered + " AND " + kFilter;
+  std::int64_t reported;
+  {
+    Query q(c, "SELECT count(*)" + (Unfiltered(f) ? mine_unfiltered : mine));
+    BindViewer(q, viewer);
+    if (!Unfiltered(f)) BindFilter(q, f);
+    q.Step();
+    reported = q.GetInt(0);
+  }
+  out.total += reported;
+  std::vector<CaseRecord> own;
+  if (reported > 0 && page.limit > 0) {
+    Query q(c, "SELECT " + kCaseCols + mine + " ORDER BY (due_at = 0), due_at, id LIMIT ?8");
+    BindViewer(q, viewer);
+    BindFilter(q, f);
+    q.Int(8, want);
+    while (q.Step()) own.push_back(ReadCase(q));
+  }
+  out.items = internal::MergeQueuePage(std::move(subtree), std::move(own), page.offset, page.limit);
+  return out;
+}
+
 class SqliteCaseStore final : public CaseStore {
  public:
   explicit SqliteCaseStore(const std::string& path)
@@ -158,13 +226,12 @@ class SqliteCaseStore final : public CaseStore {
       auto lease = readers_.Acquire();
       Conn& c = *lease;
       Tx tx(c, "BEGIN");
+      if (internal::HasQueueRows(viewer.scope.root_code())) return ListQueue(c, viewer, f, page);
       const std::string where =
-          " FROM cases WHERE " + kVisible +
-          " AND (?4 = '' OR state = ?4) AND (?5 = '' OR type = ?5) AND "
-          "(?6 = 0 OR (terminal = 0 AND ((due_at > 0 AND due_at <= ?7) OR (flags & 2) <> 0)))";
+          " FROM cases WHERE " + kVisible + " AND " + kFilter;
       auto bind = [&](Query& q) {
         BindViewer(q, viewer);
-        q.Text(4, f.state).Text(5, f.type).Int(6, f.overdue_only ? 1 : 0).Int(7, f.now);
+        BindFilter(q, f);
       };
       Slice<CaseRecord> out;
       {
@@ -411,10 +478,10 @@ class SqliteCaseStore final : public CaseStore {
       std::lock_guard lock(write_mu_);
       Tx tx(writer_, "BEGIN IMMEDIATE");
       for (auto* slot : batch) {
-        writer_.Exec("SAVEPOINT intake");
+        Query(writer_, "SAVEPOINT intake").Run();
         auto one = Guard([&] { return InsertCase(*slot->req->n, slot->req->now); });
-        if (!one.ok()) writer_.Exec("ROLLBACK TO intake");
-        writer_.Exec("RELEASE intake");
+        if (!one.ok()) Query(writer_, "ROLLBACK TO intake").Run();
+        Query(writer_, "RELEASE intake").Run();
         results.push_back(std::move(one));
       }
       tx.Commit();
@@ -461,7 +528,28 @@ class SqliteCaseStore final : public CaseStore {
     WriteEvents(id, r.c.timeline, 0);
     WriteNotifications(id, n.notifications, now);
     WritePhotos(id, n.photos, now);
-    return CreatedCase{Load(writer_, id), false};
+    return CreatedCase{AsStored(n, id, now), false};
+  }
+
+  // What Load would read back for a case InsertCase just wrote (saves four queries inside the
+  // write lock): the submitted record with the store's id, version 1 and the photos' metadata.
+  static CaseRecord AsStored(const NewCase& n, std::int64_t id, Timestamp now) {
+    CaseRecord r = n.record;
+    r.c.id = std::to_string(id);
+    r.version = 1;
+    r.photos.clear();
+    int seq = 0;
+    for (const auto& photo : n.photos) {
+      PhotoInfo p = photo->info;
+      p.case_id = r.c.id;
+      p.seq = seq++;
+      p.bytes = static_cast<std::int64_t>(photo->original.size());
+      if (!(p.gps_lat && p.gps_lon)) p.gps_lat.reset(), p.gps_lon.reset();
+      p.created_at = now;
+      r.photos.push_back(std::move(p));
+    }
+    r.first_photo_id = r.photos.empty() ? "" : r.photos.front().photo_id;
+    return r;
   }
 
   // Binds ?1..?18 of an INSERT or UPDATE of the case columns.
