@@ -326,15 +326,16 @@ void App::RegisterCaseRoutes() {
                  f.now = clock_.Now();
                  auto list = store_.Cases().ListCases(ViewerOf(*req.principal), f, *page);
                  if (!list.ok()) return ErrorResponse(list.error());
-                 nlohmann::json items = nlohmann::json::array();
-                 for (const auto& r : list->items) {
-                   auto j = CaseJson(r, data->registry.Find(r.c.type));
-                   j.erase("timeline");
-                   j.erase("actions");
-                   items.push_back(std::move(j));
-                 }
-                 return SafeJsonResponse({{"items", items}, {"total", list->total},
-                                          {"limit", page->limit}, {"offset", page->offset}});
+                 JsonWriter w;
+                 w.str().reserve(1024 + 768 * list->items.size());
+                 w.BeginObject().Key("items").BeginArray();
+                 for (const auto& r : list->items) WriteCaseSummary(w, r, data->registry.Find(r.c.type));
+                 w.EndArray();
+                 w.Key("limit").Int(page->limit).Key("offset").Int(page->offset).Key("total").Int(list->total);
+                 w.EndObject();
+                 Response resp;
+                 resp.body = w.Take();
+                 return resp;
                }});
 
   router_.Add({"GET", "/api/v1/cases/{id}", Access::kUser, "One case with its timeline and the caller's actions",

@@ -96,6 +96,47 @@ nlohmann::json CaseJson(const store::CaseRecord& r, const cases::CaseType* type,
   return j;
 }
 
+void WriteCaseSummary(JsonWriter& w, const store::CaseRecord& r, const cases::CaseType* type) {
+  const cases::Case& c = r.c;
+  auto opt = [&](const std::optional<std::int64_t>& v) -> JsonWriter& { return v ? w.Int(*v) : w.Null(); };
+  // Keys in the order nlohmann::json writes CaseJson's (sorted).
+  w.BeginObject();
+  w.Key("assignee_user_id");
+  opt(c.assignee_user_id);
+  w.Key("breached").Bool(c.breached);
+  w.Key("category").String(c.category);
+  w.Key("description").String(r.description);
+  w.Key("due_at").Int(c.due_at);
+  w.Key("escalation_level").Int(c.escalation_level);
+  w.Key("fields").BeginObject();
+  for (const auto& [k, v] : c.fields) w.Key(k).String(k == "contact_phone" ? model::MaskPhone(v) : v);
+  w.EndObject();
+  w.Key("grid_code").String(c.grid_code);
+  w.Key("handling_unit_code").String(c.handling_unit_code);
+  w.Key("id").String(c.id);
+  w.Key("lat").Double(r.lat);
+  w.Key("late").Bool(c.late);
+  w.Key("lon").Double(r.lon);
+  w.Key("opened_at").Int(c.opened_at);
+  w.Key("photos");
+  if (r.photos.empty()) w.BeginArray().EndArray();
+  else w.Raw(SafeJsonResponse(StaffPhotosJson(r, type)).body);
+  w.Key("public_id").String(r.public_id);
+  w.Key("public_status").String(r.public_open ? "open" : "closed");
+  w.Key("reporter_user_id");
+  opt(c.reporter_user_id);
+  w.Key("state").String(c.state);
+  w.Key("state_entered_at").Int(c.state_entered_at);
+  w.Key("state_name").String(StateName(type, c.state, false));
+  w.Key("state_name_en").String(StateName(type, c.state, true));
+  w.Key("terminal").Bool(r.terminal);
+  w.Key("type").String(c.type);
+  w.Key("version").Int(r.version);
+  w.Key("warn_at").Int(c.warn_at);
+  w.Key("warned").Bool(c.warned);
+  w.EndObject();
+}
+
 nlohmann::json PublicCaseJson(const store::CaseRecord& r, const cases::CaseType* type) {
   const cases::Case& c = r.c;
   std::string category_name = c.category, category_name_en = c.category;

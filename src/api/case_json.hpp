@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/http_types.hpp"
+#include "api/json_writer.hpp"
 #include "cases/case_type.hpp"
 #include "store/case_store.hpp"
 
@@ -16,6 +17,9 @@ nlohmann::json CaseTypeJson(const cases::CaseType& type);
 // the caller may take now.
 nlohmann::json CaseJson(const store::CaseRecord& r, const cases::CaseType* type,
                         const std::vector<std::string>& actions = {});
+// The staff view of a case in a list: CaseJson without "timeline" and "actions", written
+// straight to `w` (the queue's hot path; the same keys and values, escaped as SafeJsonResponse).
+void WriteCaseSummary(JsonWriter& w, const store::CaseRecord& r, const cases::CaseType* type);
 // Public view: category, state and its names, public status, timeline events without actors.
 nlohmann::json PublicCaseJson(const store::CaseRecord& r, const cases::CaseType* type);
 // Milliseconds since the epoch as RFC 3339 UTC, "2026-05-01T08:30:00Z".

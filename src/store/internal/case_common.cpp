@@ -87,16 +87,20 @@ std::vector<CaseRecord> MergeQueuePage(std::vector<CaseRecord> a, std::vector<Ca
   auto key = [](const CaseRecord& r) {
     return std::pair{QueueDueKey(r.c.due_at), ParseDecimalId(r.c.id).value_or(0)};
   };
+  auto cut = [&](std::vector<CaseRecord>& v) {
+    std::vector<CaseRecord> out;
+    for (std::int64_t i = offset; i < static_cast<std::int64_t>(v.size()) && i < offset + limit; ++i) {
+      out.push_back(std::move(v[static_cast<std::size_t>(i)]));
+    }
+    return out;
+  };
+  if (b.empty()) return cut(a);
   std::vector<CaseRecord> merged;
   merged.reserve(a.size() + b.size());
   std::merge(std::make_move_iterator(a.begin()), std::make_move_iterator(a.end()),
              std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()),
              std::back_inserter(merged), [&](const CaseRecord& x, const CaseRecord& y) { return key(x) < key(y); });
-  std::vector<CaseRecord> out;
-  for (std::int64_t i = offset; i < static_cast<std::int64_t>(merged.size()) && i < offset + limit; ++i) {
-    out.push_back(std::move(merged[static_cast<std::size_t>(i)]));
-  }
-  return out;
+  return cut(merged);
 }
 
 }  // namespace internal

@@ -122,6 +122,7 @@ Slice<CaseRecord> ListQueue(Conn& c, const CaseViewer& viewer, const CaseFilter&
     out.total = q.GetInt(0);
   }
   std::vector<CaseRecord> subtree;
+  subtree.reserve(static_cast<std::size_t>(std::min(want, out.total)));
   if (out.total > 0 && page.limit > 0) {
     Query q(c, "SELECT " + kCaseCols + " FROM case_scope s JOIN cases ON cases.id = s.case_id "
                    "WHERE s.code = ?1 AND " + kFilter + " ORDER BY s.due_key, s.case_id LIMIT ?8");

@@ -96,6 +96,15 @@ class Conn {
     }
   }
 
+  // Runs constant SQL without results through the statement cache (BEGIN, COMMIT, ...: no
+  // parsing per call); throws on failure.
+  void ExecCached(const std::string& sql) {
+    sqlite3_stmt* stmt = Prepare(sql);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) Throw(rc, sql);
+  }
+
   // The cached prepared statement for `sql`, reset and with bindings cleared.
   sqlite3_stmt* Prepare(const std::string& sql) {
     auto it = cache_.find(sql);
@@ -195,12 +204,16 @@ class Query {
 // A transaction that rolls back unless committed.
 class Tx {
  public:
-  Tx(Conn& conn, const char* begin) : conn_(conn) { conn_.Exec(begin); }
+  Tx(Conn& conn, const char* begin) : conn_(conn) { conn_.ExecCached(begin); }
   ~Tx() {
-    if (!done_) sqlite3_exec(conn_.db(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (done_) return;
+    try {
+      conn_.ExecCached("ROLLBACK");
+    } catch (const DbError&) {  // nothing left to roll back (SQLite already did)
+    }
   }
   void Commit() {
-    conn_.Exec("COMMIT");
+    conn_.ExecCached("COMMIT");
     done_ = true;
   }
 
