@@ -563,6 +563,31 @@ TEST_P(CasesContract, CheckIntegrityFindsACaseWithoutItsTimeline) {
       << found.error().message;
 }
 
+TEST_P(CasesContract, CheckIntegrityFindsAWrongQueueRow) {
+  auto a = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6), kT0);
+  ASSERT_OK(a);
+  ASSERT_OK(store_->CheckIntegrity());
+  // A queue row with a stale deadline, as if a trigger had missed an update.
+  const std::string sql = "UPDATE case_scope SET due_key = due_key + 1 WHERE code = '150203' AND case_id = " +
+                          a->record.c.id;
+  if (GetParam() == "sqlite") {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "test.db").string().c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+  } else {
+    pqxx::connection c(url_);
+    pqxx::work w(c);
+    EXPECT_EQ(w.exec(sql).affected_rows(), 1);
+    w.commit();
+  }
+  auto found = store_->CheckIntegrity();
+  ASSERT_FALSE(found.ok());
+  EXPECT_NE(found.error().message.find("case " + a->record.c.id + " has wrong queue rows"), std::string::npos)
+      << found.error().message;
+}
+
 // A photo with binary bytes (NUL, high bytes) in every copy; gps optional.
 std::shared_ptr<const NewPhoto> Photo(const std::string& id, bool with_gps) {
   auto p = std::make_shared<NewPhoto>();

@@ -51,6 +51,22 @@ inline constexpr char kCasesWithoutFirstEvent[] =
     "SELECT c.id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id "
     "AND e.seq = 0) ORDER BY c.id LIMIT 100";
 
+// For the integrity checks: a case whose queue rows (case_scope, migration 6) differ from those
+// its grid, handling unit and deadline call for; no rows if the queue index is right.
+inline constexpr char kCasesWithWrongQueueRows[] =
+    "SELECT case_id FROM ("
+    "SELECT DISTINCT substr(c.code, 1, l.n) AS code, "
+    "CASE WHEN c.due_at = 0 THEN 9223372036854775807 ELSE c.due_at END AS due_key, c.id AS case_id "
+    "FROM (SELECT id, due_at, grid_code AS code FROM cases UNION ALL "
+    "SELECT id, due_at, handling_unit_code FROM cases) c JOIN org_code_lengths l ON length(c.code) >= l.n "
+    "EXCEPT SELECT code, due_key, case_id FROM case_scope) missing "
+    "UNION ALL SELECT case_id FROM ("
+    "SELECT code, due_key, case_id FROM case_scope EXCEPT "
+    "SELECT DISTINCT substr(c.code, 1, l.n), CASE WHEN c.due_at = 0 THEN 9223372036854775807 ELSE c.due_at END, c.id "
+    "FROM (SELECT id, due_at, grid_code AS code FROM cases UNION ALL "
+    "SELECT id, due_at, handling_unit_code FROM cases) c JOIN org_code_lengths l ON length(c.code) >= l.n) extra "
+    "LIMIT 100";
+
 struct DbError {
   Error error;
 };

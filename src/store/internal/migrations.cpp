@@ -564,7 +564,9 @@ CREATE TABLE case_photo_data (
 // standard code X is then exactly the rows with code = X, already ordered by deadline (due_key:
 // due_at, or the largest integer for "no deadline", which sorts last). Triggers keep the rows in
 // step with every write of cases, whatever code writes them. The reporter branch of visibility
-// is served by cases_reporter_scope. SQLite also keeps the number of rows per code
+// is served by cases_reporter_scope. cases_open_near serves the duplicate check of every new
+// case (open cases of one type and category near a point): without it SQLite read every open case
+// through cases_warn (terminal = 0), so intake slowed down as cases accumulated. SQLite also keeps the number of rows per code
 // (case_scope_counts), so the unfiltered queue total is one lookup; PostgreSQL counts the index
 // range instead, because a counter row per code would serialise concurrent writers (several
 // nodes) on the city's row.
@@ -620,6 +622,7 @@ CREATE TRIGGER cases_scope_delete AFTER DELETE ON cases BEGIN
 END;
 CREATE INDEX cases_reporter_scope ON cases(reporter_user_id, handling_unit_code, grid_code);
 DROP INDEX cases_reporter;
+CREATE INDEX cases_open_near ON cases(type, category, lon, lat) WHERE terminal = 0;
 )sql";
 
 // PostgreSQL: the same rows, kept by one trigger function. The ON DELETE CASCADE needs no trigger.
@@ -664,6 +667,7 @@ CREATE TRIGGER cases_scope_sync AFTER INSERT OR UPDATE OF grid_code, handling_un
   FOR EACH ROW EXECUTE FUNCTION cases_scope_sync();
 CREATE INDEX cases_reporter_scope ON cases(reporter_user_id, handling_unit_code, grid_code);
 DROP INDEX cases_reporter;
+CREATE INDEX cases_open_near ON cases(type, category, lon, lat) WHERE NOT terminal;
 )sql";
 
 constexpr Migration kMigrations[] = {
@@ -672,7 +676,7 @@ constexpr Migration kMigrations[] = {
     {3, "cases, case fields and events, notifications, API keys", kSqlite3, kPostgres3},
     {4, "household visits, idempotency keys", kSqlite4, kPostgres4},
     {5, "case photos", kSqlite5, kPostgres5},
-    {6, "case queue index (case_scope)", kSqlite6, kPostgres6},
+    {6, "case queue index (case_scope), open cases by place", kSqlite6, kPostgres6},
 };
 
 }  // namespace

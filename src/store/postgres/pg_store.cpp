@@ -521,6 +521,11 @@ class PgStore final : public Store {
         return MakeError(ErrorCode::kInternal, "integrity check failed: case " + incomplete[0][0].as<std::string>() +
                                                    " has no first timeline entry");
       }
+      auto wrong_queue = tx.exec(internal::kCasesWithWrongQueueRows);
+      if (!wrong_queue.empty()) {
+        return MakeError(ErrorCode::kInternal, "integrity check failed: case " + wrong_queue[0][0].as<std::string>() +
+                                                   " has wrong queue rows");
+      }
       return {};
     });
   }

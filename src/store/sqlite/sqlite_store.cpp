@@ -451,6 +451,17 @@ class SqliteStore final : public Store {
         Query q(c, internal::kCasesWithoutFirstEvent);
         while (q.Step()) problems += "case " + q.GetText(0) + " has no first timeline entry; ";
       }
+      {
+        Query q(c, internal::kCasesWithWrongQueueRows);
+        while (q.Step()) problems += "case " + q.GetText(0) + " has wrong queue rows; ";
+      }
+      {
+        Query q(c,
+                "SELECT code FROM case_scope_counts k WHERE n <> (SELECT count(*) FROM case_scope s "
+                "WHERE s.code = k.code) UNION ALL SELECT DISTINCT code FROM case_scope s WHERE NOT EXISTS "
+                "(SELECT 1 FROM case_scope_counts k WHERE k.code = s.code) LIMIT 100");
+        while (q.Step()) problems += "queue count of " + q.GetText(0) + " is wrong; ";
+      }
       if (!problems.empty()) return MakeError(ErrorCode::kInternal, "integrity check failed: " + problems);
       return {};
     });
