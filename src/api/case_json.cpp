@@ -92,7 +92,9 @@ nlohmann::json CaseJson(const store::CaseRecord& r, const cases::CaseType* type,
                              {"handling_unit_code", e.handling_unit_code}, {"note", e.note}, {"late", e.late}});
   }
   j["actions"] = actions;
-  j["photos"] = StaffPhotosJson(r, type);
+  j["photos"] = StaffPhotosJson(r, type);  // reads of one case; lists carry only the first photo
+  j["first_photo_thumb_url"] =
+      r.first_photo_id.empty() ? nlohmann::json() : nlohmann::json(StaffThumbUrl(r, type, r.first_photo_id));
   return j;
 }
 

@@ -134,7 +134,7 @@ nlohmann::json StaffPhotosJson(const store::CaseRecord& r, const cases::CaseType
     const std::string staff = "/api/v1/cases/" + r.c.id + "/photos/" + p.photo_id;
     nlohmann::json j = {{"id", p.photo_id},
                         {"url", is_public ? PublicPhotoUrl(p.photo_id) : staff + "/public"},
-                        {"thumb_url", is_public ? PublicPhotoUrl(p.photo_id) + "/thumb" : staff + "/thumb"},
+                        {"thumb_url", StaffThumbUrl(r, type, p.photo_id)},
                         {"original_url", staff + "/original"},
                         {"mime", p.mime}, {"width", p.width}, {"height", p.height}, {"bytes", p.bytes},
                         {"sha256", p.sha256}};
@@ -142,6 +142,11 @@ nlohmann::json StaffPhotosJson(const store::CaseRecord& r, const cases::CaseType
     out.push_back(std::move(j));
   }
   return out;
+}
+
+std::string StaffThumbUrl(const store::CaseRecord& r, const cases::CaseType* type, const std::string& photo_id) {
+  return PhotosArePublic(r, type) ? PublicPhotoUrl(photo_id) + "/thumb"
+                                  : "/api/v1/cases/" + r.c.id + "/photos/" + photo_id + "/thumb";
 }
 
 }  // namespace cg::api

@@ -62,5 +62,8 @@ bool PhotosArePublic(const store::CaseRecord& r, const cases::CaseType* type);
 nlohmann::json PublicPhotosJson(const store::CaseRecord& r);
 nlohmann::json StaffPhotosJson(const store::CaseRecord& r, const cases::CaseType* type);
 std::string PublicPhotoUrl(const std::string& photo_id);
+// The thumbnail staff are shown for photo `photo_id` of `r`: the public one when the photos
+// are public, else the staff route.
+std::string StaffThumbUrl(const store::CaseRecord& r, const cases::CaseType* type, const std::string& photo_id);
 
 }  // namespace cg::api

@@ -239,6 +239,13 @@ TEST_F(Photos, StaffReportWithPngAndExplicitLocation) {
                          rita.cookie, rita.csrf);
   ASSERT_EQ(plain.status, 201) << plain.body;
   EXPECT_TRUE(Parse(plain)["photos"].empty());
+  // The queue names the first photo's thumbnail of each case (lists carry no photo list).
+  auto queue = Parse(city.Call("GET", "/api/v1/cases", "", rita.cookie));
+  ASSERT_EQ(queue["items"].size(), 2u) << queue.dump();
+  for (const auto& item : queue["items"]) {
+    if (item["id"] == j["id"]) EXPECT_EQ(item["first_photo_thumb_url"], j["photos"][0]["thumb_url"]);
+    else EXPECT_TRUE(item["first_photo_thumb_url"].is_null()) << item.dump();
+  }
   // Multipart without CSRF is refused like JSON.
   EXPECT_EQ(city.Call("POST", "/api/v1/cases", Multipart({{"type", "snap_report"}}, {}), rita.cookie, "",
                       MultipartHeaders()).status, 403);

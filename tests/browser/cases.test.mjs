@@ -263,12 +263,13 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
 
     // 昆都仑区 (road damage is a district matter in Kundulun) files it and dispatches it to 金华社区.
     const district = await newPage('kundulun')
-    // In the queue: the grid and the handling unit by name.
+    // In the queue: the photo's thumbnail, the grid and the handling unit by name.
     await signIn(district, 'kundulun', '/cases')
     {
       const row = district.locator(`[data-testid=queue-row][data-public-id="${publicId}"]`)
       await row.getByTestId('queue-grid').filter({ hasText: '金华社区第1网格' }).waitFor()
       assert.equal((await row.getByTestId('queue-unit').innerText()).trim(), '昆都仑区')
+      assert.equal(await row.getByTestId('queue-photo').getAttribute('src'), publicPhoto.src)
       await district.screenshot({ path: path.join(OUT, 'cases-queue.png'), fullPage: true })
     }
     await openCaseFromQueue(district, publicId)

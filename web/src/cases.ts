@@ -76,6 +76,8 @@ export interface CaseView {
   timeline?: TimelineEntry[]
   actions?: string[]
   photos?: Photo[]
+  /** Lists: the first photo's thumbnail, or null (reads of one case carry `photos`). */
+  first_photo_thumb_url?: string | null
   possible_duplicates?: string[]
   visible?: boolean
 }
