@@ -113,6 +113,9 @@ void WriteCaseSummary(JsonWriter& w, const store::CaseRecord& r, const cases::Ca
   w.Key("fields").BeginObject();
   for (const auto& [k, v] : c.fields) w.Key(k).String(k == "contact_phone" ? model::MaskPhone(v) : v);
   w.EndObject();
+  w.Key("first_photo_thumb_url");
+  if (r.first_photo_id.empty()) w.Null();
+  else w.String(StaffThumbUrl(r, type, r.first_photo_id));
   w.Key("grid_code").String(c.grid_code);
   w.Key("handling_unit_code").String(c.handling_unit_code);
   w.Key("id").String(c.id);

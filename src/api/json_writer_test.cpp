@@ -79,7 +79,9 @@ TEST(JsonWriter, CaseSummaryIsCaseJsonWithoutTimelineAndActions) {
   p.gps_lon = 109.8;
   for (bool with_photo : {false, true}) {
     r.photos.clear();
+    r.first_photo_id.clear();
     if (with_photo) r.photos.push_back(p);
+    if (with_photo) r.first_photo_id = p.photo_id;  // as a list read fills it
     for (bool assigned : {false, true}) {
       r.c.assignee_user_id.reset();
       if (assigned) r.c.assignee_user_id = 5;

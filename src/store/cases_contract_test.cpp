@@ -642,6 +642,11 @@ TEST_P(CasesContract, PhotosAreStoredWithTheCaseAndReadInOrder) {
   ASSERT_OK(requests);
   ASSERT_EQ(requests->size(), 1u);
   EXPECT_EQ((*requests)[0].first_photo_id, id1);
+  auto queue = cases().ListCases(kCity, {}, {10, 0});  // the staff queue shows its thumbnail
+  ASSERT_OK(queue);
+  ASSERT_EQ(queue->items.size(), 1u);
+  EXPECT_EQ(queue->items[0].first_photo_id, id1);
+  EXPECT_TRUE(queue->items[0].photos.empty());
 
   // Bytes of each copy, binary-safe.
   auto original = cases().GetPhoto(id1, PhotoVariant::kOriginal);
