@@ -74,8 +74,13 @@ class App {
   // (Re)builds the in-memory point-location index from the grids in the store.
   Status LoadGridIndex();
 
-  // Turns on the base-data routes (/api/v1/persons ...); until then they answer 503.
+  // Turns on the base-data routes (/api/v1/persons ...); until then they answer 503. Also
+  // starts the change feed with every projection registered (a snapshot of the base data).
   Status EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary);
+  // Applies base-data writes made since the last catch-up (by any node) to the in-memory
+  // views. Thread-safe; the server calls it every feed_interval_ms. No-op before
+  // EnableBaseData.
+  Status CatchUpChanges();
   // Loads case types, routing, calendar and officials from config.data_root. kInvalid names the file at
   // fault; the server refuses to start then. Until it succeeds, case routes answer 503.
   Status LoadCaseData();
@@ -138,6 +143,7 @@ class App {
   std::unique_ptr<privacy::KeyRing> keys_;
   std::unique_ptr<forms::Dictionary> dictionary_;
   std::unique_ptr<base::Service> base_;
+  std::unique_ptr<base::ChangeFeed> feed_;  // follows the change log for the projections
   std::shared_ptr<const CaseData> case_data_;  // guarded by index_mu_
   auth::LoginLimiter public_report_limiter_;   // public and Open311 submissions per address
   auth::LoginLimiter id_search_limiter_;       // ID/phone searches per user

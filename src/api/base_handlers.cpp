@@ -316,7 +316,16 @@ Status App::EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary) 
   keys_ = std::make_unique<privacy::KeyRing>(std::move(keys));
   dictionary_ = std::make_unique<forms::Dictionary>(std::move(dictionary));
   base_ = std::make_unique<base::Service>(store_, *keys_, *dictionary_, clock_);
+  feed_ = std::make_unique<base::ChangeFeed>(store_);
+  // Projections register here, before Start.
+  CG_RETURN_IF_ERROR(feed_->Start());
+  base_->SetChangeFeed(feed_.get());
   return {};
+}
+
+Status App::CatchUpChanges() {
+  if (!feed_) return {};
+  return feed_->CatchUp();
 }
 
 }  // namespace cg::api

@@ -62,6 +62,9 @@ std::optional<std::int64_t> ParseId(std::string_view s) {
   return v;
 }
 
+// Fields of a person that derive from the ID number and are stored for views, never typed.
+constexpr const char* kDerivedPersonFields[] = {"sex", "birth_date"};
+
 }  // namespace
 
 Service::Service(store::Store& store, const privacy::KeyRing& keys, const forms::Dictionary& dictionary,
@@ -151,6 +154,7 @@ Service::Prepared Service::Build(BaseEntity entity, model::Fields fields, model:
   if (entity == BaseEntity::kPerson) {
     p.id_number = fields["id_number"];
     fields.erase("id_number");
+    for (auto& [k, v] : model::DerivePersonFields(p.id_number)) fields[k] = v;
     r.id_number = Indexed(index_, tail_, "id_number", p.id_number, model::MaskResidentId(p.id_number));
     if (auto it = fields.find("phone"); it != fields.end()) {
       p.phone = it->second;
@@ -177,6 +181,7 @@ Result<store::BaseRecord> Service::Create(const model::Scope& scope, BaseEntity 
   if (!created.ok() && created.error().code == ErrorCode::kConflict && errors_out) {
     errors_out->push_back({"id_number", "a person with this ID number exists"});
   }
+  if (created.ok()) AfterWrite();
   return created;
 }
 
@@ -242,6 +247,7 @@ Result<std::vector<Result<store::BaseRecord>>> Service::CreateMany(
     }
     out[valid_rows[k]] = std::move(result);
   }
+  AfterWrite();
   return out;
 }
 
@@ -254,6 +260,7 @@ Result<store::BaseRecord> Service::Patch(const model::Scope& scope, BaseEntity e
   model::Fields fields, attributes;
   for (const auto& [k, v] : current->fields) (IsAttributeKey(k) ? attributes : fields)[k] = v;
   if (entity == BaseEntity::kPerson) {
+    for (const char* derived : kDerivedPersonFields) fields.erase(derived);
     auto idn = Decrypt(*current, "id_number");
     if (!idn.ok()) return idn.error();
     fields["id_number"] = *idn;
@@ -277,6 +284,7 @@ Result<store::BaseRecord> Service::Patch(const model::Scope& scope, BaseEntity e
   if (entity == BaseEntity::kPerson) {
     std::string id_number = fields["id_number"];
     fields.erase("id_number");
+    for (auto& [k, v] : model::DerivePersonFields(id_number)) fields[k] = v;
     r.id_number = Indexed(index_, tail_, "id_number", id_number, model::MaskResidentId(id_number));
     std::string phone;
     if (auto it = fields.find("phone"); it != fields.end()) {
@@ -293,6 +301,7 @@ Result<store::BaseRecord> Service::Patch(const model::Scope& scope, BaseEntity e
       updated.error().message.starts_with("id_number")) {
     errors_out->push_back({"id_number", "a person with this ID number exists"});
   }
+  if (updated.ok()) AfterWrite();
   return updated;
 }
 
@@ -326,6 +335,13 @@ const char* SearchKindName(SearchKind kind) {
     case SearchKind::kText: return "text";
   }
   return "";
+}
+
+void Service::AfterWrite() {
+  if (!feed_ || !feed_->started()) return;
+  // The write has committed whatever happens here: a failed catch-up leaves the feed's seq
+  // where it was, so the next write or the periodic job (which logs errors) applies it.
+  (void)feed_->CatchUp();
 }
 
 Result<store::Slice<store::BaseRecord>> Service::List(const model::Scope& scope, BaseEntity entity,

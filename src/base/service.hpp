@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/change_feed.hpp"
 #include "core/clock.hpp"
 #include "core/date.hpp"
 #include "forms/dictionary.hpp"
@@ -40,7 +41,9 @@ class Service {
           const Clock& clock);
 
   // Creates a record from `fields` (and, for persons, `attributes`: data-element code -> value).
-  // kInvalid with every field error in `errors` (and joined in the message).
+  // kInvalid with every field error in `errors` (and joined in the message). Persons also get
+  // "sex" and "birth_date" derived from the ID number as plain fields (never typed: a client
+  // sending them gets a field error), so views following the change log need not decrypt.
   Result<store::BaseRecord> Create(const model::Scope& scope, model::BaseEntity entity,
                                    model::Fields fields, model::Fields attributes,
                                    store::WriteContext ctx, std::vector<model::FieldError>* errors);
@@ -73,6 +76,10 @@ class Service {
 
   store::Store& store() { return store_; }
 
+  // After each successful write the service calls `feed->CatchUp()` so in-memory views show
+  // the change at once on this node. Set before serving; nullptr turns it off. Not owned.
+  void SetChangeFeed(ChangeFeed* feed) { feed_ = feed; }
+
  private:
   // Whether a referenced record exists for the caller.
   using RefExists = std::function<bool(model::BaseEntity, std::int64_t)>;
@@ -88,11 +95,13 @@ class Service {
                                           model::Fields& fields, model::Fields& attributes,
                                           const RefExists& exists);
   Prepared Build(model::BaseEntity entity, model::Fields fields, model::Fields attributes) const;
+  void AfterWrite();
   Status Seal(store::BaseRecord& record, const std::string& id_number, const std::string& phone) const;
 
   store::Store& store_;
   const forms::Dictionary& dictionary_;
   const Clock& clock_;
+  ChangeFeed* feed_ = nullptr;
   privacy::FieldCipher cipher_;
   privacy::BlindIndex index_;
   privacy::Tail4Index tail_;

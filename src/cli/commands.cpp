@@ -224,6 +224,16 @@ int Serve(const Config& config) {
       lock.lock();
     }
   });
+  // The change feed: other nodes' writes reach this node's reports within feed_interval_ms.
+  std::thread follower([&] {
+    std::unique_lock lock(eval_mu);
+    while (!eval_cv.wait_for(lock, std::chrono::milliseconds(config.feed_interval_ms),
+                             [&] { return stopping; })) {
+      lock.unlock();
+      if (auto s = app.CatchUpChanges(); !s.ok()) spdlog::error("change feed catch-up failed: {}", s.error().message);
+      lock.lock();
+    }
+  });
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("shutting down signal={}", sig);
@@ -233,6 +243,7 @@ int Serve(const Config& config) {
   }
   eval_cv.notify_all();
   evaluator.join();
+  follower.join();
   server.Stop();
   spdlog::info("stopped");
   return 0;

@@ -62,6 +62,7 @@ const std::map<std::string, Setter>& Setters() {
       {"elements_dir", [](auto&, auto& v, Config& c) { c.elements_dir = v; return Status(); }},
       {"data_root", [](auto&, auto& v, Config& c) { c.data_root = v; return Status(); }},
       {"case_eval_interval_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.case_eval_interval_ms, 1000, 1LL << 40); }},
+      {"feed_interval_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.feed_interval_ms, 100, 1LL << 40); }},
       {"public_reports_per_hour", [](auto& k, auto& v, Config& c) { return ParseInt<int>(k, v, c.public_reports_per_hour, 1, 1'000'000); }},
   };
   return setters;

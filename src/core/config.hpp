@@ -38,6 +38,7 @@ struct Config {
   std::string elements_dir = "./data/elements";  // data-element dictionary (*.toml)
   std::string data_root = "./data";           // case-types/ and calendar/ are read from here
   std::int64_t case_eval_interval_ms = 60'000;  // how often the deadline job runs
+  std::int64_t feed_interval_ms = 1000;       // how often the change feed picks up other nodes' writes
   int public_reports_per_hour = 10;           // public and Open311 submissions per address
 
   // The database URL with the default applied.

@@ -764,6 +764,73 @@ Result<std::vector<Change>> BaseDataStore::ChangesSince(const model::Scope& scop
   });
 }
 
+Result<std::vector<BaseRecord>> BaseDataStore::ScanRecords(const model::Scope& scope, model::BaseEntity entity,
+                                                           std::int64_t after_id, std::int64_t limit) {
+  if (after_id < 0 || limit < 1 || limit > 100000) {
+    return MakeError(ErrorCode::kInvalid, "after_id must be >= 0 and limit within 1..100000");
+  }
+  return Guard([&]() -> Result<std::vector<BaseRecord>> {
+    std::vector<BaseRecord> out;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      std::vector<P> params = {P::Int(after_id)};
+      std::string where = "id > ?1 AND " + RangeSql("grid_code", 2, internal::RangeOf(scope.root_code()), params);
+      params.push_back(P::Int(limit));
+      auto rows = tx.Run("SELECT " + SelectCols(entity) + " FROM " + Table(entity) + " WHERE " + where +
+                             " ORDER BY id LIMIT ?" + std::to_string(params.size()),
+                         params);
+      out.reserve(rows.size());
+      for (const auto& row : rows) out.push_back(ReadRecord(entity, row));
+    });
+    return out;
+  });
+}
+
+Result<std::int64_t> BaseDataStore::LastChangeSeq() {
+  return Guard([&]() -> Result<std::int64_t> {
+    std::int64_t seq = 0;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      seq = ToInt(tx.Run("SELECT COALESCE(MAX(seq), 0) FROM change_log", {}).at(0)[0]);
+    });
+    return seq;
+  });
+}
+
+Status BaseDataStore::InsertReportTemplate(const StoredTemplate& t) {
+  return Guard([&]() -> Status {
+    RunBaseTx(true, [&](SqlTx& tx) {
+      if (!tx.Run("SELECT 1 FROM report_templates WHERE code = ?1", {P::Text(t.code)}).empty()) {
+        Fail(ErrorCode::kConflict, "a report template with code '" + t.code + "' exists");
+      }
+      tx.Run("INSERT INTO report_templates(code, body, created_by, created_at) VALUES (?1, ?2, ?3, ?4)",
+             {P::Text(t.code), P::Text(t.body), P::Int(t.created_by), P::Int(t.created_at)});
+    });
+    return {};
+  });
+}
+
+Result<std::vector<StoredTemplate>> BaseDataStore::ListReportTemplates() {
+  return Guard([&]() -> Result<std::vector<StoredTemplate>> {
+    std::vector<StoredTemplate> out;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      for (const auto& row : tx.Run("SELECT code, body, created_by, created_at FROM report_templates ORDER BY code", {})) {
+        out.push_back({row[0].value_or(""), row[1].value_or(""), ToInt(row[2]), ToInt(row[3])});
+      }
+    });
+    return out;
+  });
+}
+
+Status BaseDataStore::DeleteReportTemplate(const std::string& code) {
+  return Guard([&]() -> Status {
+    RunBaseTx(true, [&](SqlTx& tx) {
+      if (tx.Run("DELETE FROM report_templates WHERE code = ?1 RETURNING code", {P::Text(code)}).empty()) {
+        Fail(ErrorCode::kNotFound, "no report template '" + code + "'");
+      }
+    });
+    return {};
+  });
+}
+
 Result<AuditEntry> BaseDataStore::AppendAudit(const AuditEntry& entry) {
   return Guard([&]() -> Result<AuditEntry> {
     AuditEntry e = entry;

@@ -126,6 +126,14 @@ struct VisitQuery {
   Timestamp to = 0;    // visited_at < to (0: no bound)
 };
 
+// A report template added by an admin: its TOML text as submitted (validated by src/reports).
+struct StoredTemplate {
+  std::string code;
+  std::string body;
+  std::int64_t created_by = 0;
+  Timestamp created_at = 0;
+};
+
 // Called inside the creating transaction once the row id is known, to encrypt the personal
 // values bound to that id (fills SealedValue::cipher). May fail; the write is then undone.
 using Sealer = std::function<Status(BaseRecord& record)>;
@@ -179,6 +187,21 @@ class BaseDataStore {
   virtual Result<Visit> CreateVisit(const model::Scope& scope, Visit visit, const WriteContext& ctx);
   // Visits in `scope` matching `query`, newest first. kNotFound if the grid prefix is outside.
   virtual Result<Slice<Visit>> ListVisits(const model::Scope& scope, const VisitQuery& query, Page page);
+  // Records of `entity` inside `scope` with id > `after_id`, ordered by id, at most `limit`:
+  // a keyset scan for building in-memory views (base::ChangeFeed). kInvalid for a negative
+  // after_id or a limit outside 1..100000.
+  virtual Result<std::vector<BaseRecord>> ScanRecords(const model::Scope& scope, model::BaseEntity entity,
+                                                      std::int64_t after_id, std::int64_t limit);
+  // The highest change-log seq (0 when the log is empty). Every change with a lower or equal
+  // seq has committed (PostgreSQL: base-data writes are serialised by one advisory lock).
+  virtual Result<std::int64_t> LastChangeSeq();
+
+  // Report templates added at run time. kConflict if the code exists.
+  virtual Status InsertReportTemplate(const StoredTemplate& t);
+  // All of them, ordered by code.
+  virtual Result<std::vector<StoredTemplate>> ListReportTemplates();
+  // kNotFound if absent.
+  virtual Status DeleteReportTemplate(const std::string& code);
 
   // Appends to the append-only, hash-chained audit log; returns the entry with seq and hashes.
   virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry);

@@ -970,6 +970,74 @@ TEST_P(StoreContract, RecordCreationIsIdempotentPerActorAndKey) {
   EXPECT_CODE(store_->CreateRecord(g1, FakeHousehold("150203010008001"), ctx, nullptr), ErrorCode::kConflict);
 }
 
+TEST_P(StoreContract, ScanRecordsKeysetPagesInScopeAndLastChangeSeq) {
+  LoadSmallTree();
+  const auto sys = Scope::System();
+  auto empty = store_->LastChangeSeq();
+  ASSERT_OK(empty);
+  EXPECT_EQ(*empty, 0);
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 7; ++i) {
+    std::string grid = i % 3 == 0 ? "150203010009001" : "150203010008001";
+    auto r = store_->CreateRecord(sys, FakePerson(grid, "扫" + std::to_string(i), std::to_string(2000 + i)), Ctx(i),
+                                  FakeSeal());
+    ASSERT_OK(r);
+    ids.push_back(r->id);
+  }
+  auto all_changes = store_->ChangesSince(sys, 0, 1000);
+  ASSERT_OK(all_changes);
+  auto last = store_->LastChangeSeq();
+  ASSERT_OK(last);
+  EXPECT_EQ(*last, all_changes->back().seq);
+  // Pages of 3, keyed by the last id: every record once, in id order, sealed values included.
+  std::vector<std::int64_t> seen;
+  std::int64_t after = 0;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto page = store_->ScanRecords(sys, model::BaseEntity::kPerson, after, 3);
+    ASSERT_OK(page);
+    if (page->empty()) break;
+    for (const auto& r : *page) {
+      seen.push_back(r.id);
+      EXPECT_EQ(r.id_number->cipher, "cipher-of-" + std::to_string(r.id));
+      EXPECT_EQ(r.fields.at("name").substr(0, 3), "扫");
+    }
+    after = page->back().id;
+  }
+  EXPECT_EQ(seen, ids);
+  // In scope only.
+  auto community = store_->ScanRecords(Scope::Subtree("150203010009"), model::BaseEntity::kPerson, 0, 100);
+  ASSERT_OK(community);
+  EXPECT_EQ(community->size(), 3u);
+  for (const auto& r : *community) EXPECT_EQ(r.grid_code, "150203010009001");
+  // Other families are separate; bad arguments are refused.
+  auto households = store_->ScanRecords(sys, model::BaseEntity::kHousehold, 0, 100);
+  ASSERT_OK(households);
+  EXPECT_TRUE(households->empty());
+  EXPECT_CODE(store_->ScanRecords(sys, model::BaseEntity::kPerson, -1, 10), ErrorCode::kInvalid);
+  EXPECT_CODE(store_->ScanRecords(sys, model::BaseEntity::kPerson, 0, 0), ErrorCode::kInvalid);
+  EXPECT_CODE(store_->ScanRecords(sys, model::BaseEntity::kPerson, 0, 100001), ErrorCode::kInvalid);
+}
+
+TEST_P(StoreContract, ReportTemplatesInsertListDelete) {
+  auto empty = store_->ListReportTemplates();
+  ASSERT_OK(empty);
+  EXPECT_TRUE(empty->empty());
+  ASSERT_OK(store_->InsertReportTemplate({"b.two", "code = \"b.two\"\n'; DROP TABLE x; --", 3, 20}));
+  ASSERT_OK(store_->InsertReportTemplate({"a.one", "中文", 2, 10}));
+  EXPECT_CODE(store_->InsertReportTemplate({"a.one", "again", 2, 11}), ErrorCode::kConflict);
+  auto all = store_->ListReportTemplates();
+  ASSERT_OK(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->at(0).code, "a.one");
+  EXPECT_EQ(all->at(0).body, "中文");
+  EXPECT_EQ(all->at(0).created_by, 2);
+  EXPECT_EQ(all->at(0).created_at, 10);
+  EXPECT_EQ(all->at(1).body, "code = \"b.two\"\n'; DROP TABLE x; --");
+  ASSERT_OK(store_->DeleteReportTemplate("a.one"));
+  EXPECT_CODE(store_->DeleteReportTemplate("a.one"), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListReportTemplates()->size(), 1u);
+}
+
 TEST_P(StoreContract, AuditChainVerifiesAndDetectsTampering) {
   ASSERT_OK(store_->VerifyAuditChain());
   for (int i = 0; i < 3; ++i) {

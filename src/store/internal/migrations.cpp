@@ -670,6 +670,25 @@ DROP INDEX cases_reporter;
 CREATE INDEX cases_open_near ON cases(type, category, lon, lat) WHERE NOT terminal;
 )sql";
 
+// Migration 7: report templates added by an admin (data/reports/*.toml are the built-in ones).
+constexpr std::string_view kSqlite7 = R"sql(
+CREATE TABLE report_templates (
+  code TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  created_by INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::string_view kPostgres7 = R"sql(
+CREATE TABLE report_templates (
+  code text COLLATE "C" PRIMARY KEY,
+  body text NOT NULL,
+  created_by bigint NOT NULL,
+  created_at bigint NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "org tree, users, sessions", kSqlite1, kPostgres1},
     {2, "base data, change log, audit log", kSqlite2, kPostgres2},
@@ -677,6 +696,7 @@ constexpr Migration kMigrations[] = {
     {4, "household visits, idempotency keys", kSqlite4, kPostgres4},
     {5, "case photos", kSqlite5, kPostgres5},
     {6, "case queue index (case_scope), open cases by place", kSqlite6, kPostgres6},
+    {7, "report templates", kSqlite7, kPostgres7},
 };
 
 }  // namespace
