@@ -53,6 +53,7 @@ void App::RegisterRoutes() {
   RegisterPublicCaseRoutes();
   RegisterOpen311Routes();
   RegisterPhotoRoutes();
+  RegisterReportRoutes();
 }
 
 Response App::Handle(Request& request) {

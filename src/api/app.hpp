@@ -26,6 +26,7 @@
 #include "core/config.hpp"
 #include "geo/grid_index.hpp"
 #include "media/media.hpp"
+#include "reports/catalog.hpp"
 #include "store/case_store.hpp"
 #include "store/store.hpp"
 
@@ -74,12 +75,14 @@ class App {
   // (Re)builds the in-memory point-location index from the grids in the store.
   Status LoadGridIndex();
 
-  // Turns on the base-data routes (/api/v1/persons ...); until then they answer 503. Also
-  // starts the change feed with every projection registered (a snapshot of the base data).
+  // Turns on the base-data routes (/api/v1/persons ...) and reports; until then they answer
+  // 503. Loads the report templates (<data_root>/reports and those stored), then starts the
+  // change feed with every projection registered (a snapshot of the base data). kInvalid
+  // names a bad template file; the server refuses to start then.
   Status EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary);
   // Applies base-data writes made since the last catch-up (by any node) to the in-memory
-  // views. Thread-safe; the server calls it every feed_interval_ms. No-op before
-  // EnableBaseData.
+  // views and picks up report templates other nodes added or removed. Thread-safe; the server
+  // calls it every feed_interval_ms. No-op before EnableBaseData.
   Status CatchUpChanges();
   // Loads case types, routing, calendar and officials from config.data_root. kInvalid names the file at
   // fault; the server refuses to start then. Until it succeeds, case routes answer 503.
@@ -115,6 +118,8 @@ class App {
   void RegisterPublicCaseRoutes();
   void RegisterOpen311Routes();
   void RegisterPhotoRoutes();
+  void RegisterReportRoutes();
+  nlohmann::json TemplateJson(const reports::Template& t) const;
   // Open cases of the same type and category within kDuplicateRadiusM of a new public report,
   // privacy-safe: public id, category, distance, state and public status only.
   nlohmann::json PublicDuplicates(const store::CaseRecord& created);
@@ -144,6 +149,7 @@ class App {
   std::unique_ptr<forms::Dictionary> dictionary_;
   std::unique_ptr<base::Service> base_;
   std::unique_ptr<base::ChangeFeed> feed_;  // follows the change log for the projections
+  std::unique_ptr<reports::Catalog> reports_;  // report templates and their live figures
   std::shared_ptr<const CaseData> case_data_;  // guarded by index_mu_
   auth::LoginLimiter public_report_limiter_;   // public and Open311 submissions per address
   auth::LoginLimiter id_search_limiter_;       // ID/phone searches per user

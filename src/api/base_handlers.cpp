@@ -318,6 +318,8 @@ Status App::EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary) 
   base_ = std::make_unique<base::Service>(store_, *keys_, *dictionary_, clock_);
   feed_ = std::make_unique<base::ChangeFeed>(store_);
   // Projections register here, before Start.
+  reports_ = std::make_unique<reports::Catalog>(store_, *dictionary_, clock_);
+  CG_RETURN_IF_ERROR(reports_->Load(config_.data_root + "/reports", *feed_));
   CG_RETURN_IF_ERROR(feed_->Start());
   base_->SetChangeFeed(feed_.get());
   return {};
@@ -325,7 +327,8 @@ Status App::EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary) 
 
 Status App::CatchUpChanges() {
   if (!feed_) return {};
-  return feed_->CatchUp();
+  CG_RETURN_IF_ERROR(feed_->CatchUp());
+  return reports_->Refresh();
 }
 
 }  // namespace cg::api

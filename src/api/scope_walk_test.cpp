@@ -71,7 +71,7 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
   ids["cases"] = id;
   ids["notifications"] = id;
   return {{"code", "150203010008002"},  {"public_id", pid}, {"name", "file"}, {"photo_id", photo_id},
-          {"variant", "original"},
+          {"variant", "original"}, {"template", "civil_affairs.elderly"},
           {"service_file", "snap_report.garbage.json"}, {"request_file", pid + ".json"}};
 }
 // Query parameters that aim at grid B where a route reads them.

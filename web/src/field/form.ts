@@ -29,6 +29,14 @@ export interface FormSection {
   fields: FormField[]
 }
 
+/** What the one form saves (GET /api/v1/forms/{entity} → burden), kept with the form. */
+export interface Burden {
+  fields_once: number
+  fields_separate: number
+  fields_saved: number
+  departments: number
+}
+
 const CORE: FormField[] = [
   { code: 'name', label_zh: '', label_en: '', type: 'string', required: true, core: true },
   { code: 'id_number', label_zh: '', label_en: '', type: 'id_number', required: true, core: true },
@@ -62,7 +70,8 @@ function editable(f: FormField): boolean {
 export async function formFor(entity: 'person' | 'household'): Promise<FormSection[]> {
   const key = `citygrid.field.form.${entity}`
   try {
-    const form = await request<{ sections: FormSection[] }>('GET', `/forms/${entity}`)
+    const form = await request<{ sections: FormSection[]; burden?: Burden }>('GET', `/forms/${entity}`)
+    if (form.burden) localStorage.setItem(`${key}.burden`, JSON.stringify(form.burden))
     const sections = form.sections
       .filter((s) => s.entity === entity)
       .map((s) => ({ ...s, fields: s.fields.filter(editable) }))
@@ -78,3 +87,9 @@ export async function formFor(entity: 'person' | 'household'): Promise<FormSecti
 }
 
 export const personForm = () => formFor('person')
+
+/** The burden figures of the last form fetched for `entity`, or null before the first fetch. */
+export function lastBurden(entity: 'person' | 'household'): Burden | null {
+  const saved = localStorage.getItem(`citygrid.field.form.${entity}.burden`)
+  return saved ? (JSON.parse(saved) as Burden) : null
+}
