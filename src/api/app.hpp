@@ -148,6 +148,7 @@ class App {
   std::unique_ptr<privacy::KeyRing> keys_;
   std::unique_ptr<forms::Dictionary> dictionary_;
   std::unique_ptr<base::Service> base_;
+  std::unique_ptr<base::SearchProjection> search_;  // the search index, fed by feed_
   std::unique_ptr<base::ChangeFeed> feed_;  // follows the change log for the projections
   std::unique_ptr<reports::Catalog> reports_;  // report templates and their live figures
   std::shared_ptr<const CaseData> case_data_;  // guarded by index_mu_

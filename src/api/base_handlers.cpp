@@ -320,6 +320,9 @@ Status App::EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary) 
   // Projections register here, before Start.
   reports_ = std::make_unique<reports::Catalog>(store_, *dictionary_, clock_);
   CG_RETURN_IF_ERROR(reports_->Load(config_.data_root + "/reports", *feed_));
+  search_ = std::make_unique<base::SearchProjection>();
+  feed_->Add(search_.get());
+  base_->UseSearchIndex(search_.get());
   CG_RETURN_IF_ERROR(feed_->Start());
   base_->SetChangeFeed(feed_.get());
   return {};

@@ -208,5 +208,40 @@ TEST(SearchApi, IdSearchesAreAuditedAndRateLimitedPerUser) {
   EXPECT_TRUE(city.store->VerifyAuditChain().ok());
 }
 
+TEST(SearchApi, InitialsTraditionalCharactersAndTailsThroughTheIndex) {
+  TestCity city("search_index");
+  auto ga = city.LogIn("ga");
+  const std::string id = model::MakeResidentId("150203", Date{1966, 6, 6}, 71);
+  for (auto [name, idn] : {std::pair{"张晓明", id}, std::pair{"王小红", model::MakeResidentId("150203", Date{1977, 7, 7}, 72)}}) {
+    json person = {{"grid_code", "150203010008001"}, {"name", name}, {"id_number", idn},
+                   {"ethnicity", "01"}, {"residence_status", "registered"}};
+    ASSERT_EQ(city.Call("POST", "/api/v1/persons", person.dump(), ga.cookie, ga.csrf).status, 201);
+  }
+  json address = {{"grid_code", "150203010008001"}, {"road", "钢铁大街"}, {"number", "12号"}};
+  ASSERT_EQ(city.Call("POST", "/api/v1/addresses", address.dump(), ga.cookie, ga.csrf).status, 201);
+  auto names = [&](const std::string& family, const std::string& q, const TestCity::Login& who) {
+    auto r = city.Call("GET", "/api/v1/" + family + "?q=" + q, "", who.cookie);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<std::string> out;
+    for (const auto& item : Body(r)["items"]) out.push_back(item["fields"].value("name", item["fields"].value("road", "")));
+    return out;
+  };
+  EXPECT_EQ(names("persons", "zxm", ga), std::vector<std::string>{"张晓明"});      // pinyin initials
+  EXPECT_EQ(names("persons", "ZXM", ga), std::vector<std::string>{"张晓明"});
+  EXPECT_EQ(names("persons", "張曉", ga), std::vector<std::string>{"张晓明"});     // traditional typed
+  EXPECT_EQ(names("persons", "小", ga), std::vector<std::string>{"王小红"});  // 晓 is not 小
+  EXPECT_EQ(names("persons", "小红", ga), std::vector<std::string>{"王小红"});
+  EXPECT_EQ(names("persons", id.substr(14), ga), std::vector<std::string>{"张晓明"});  // ID tail by hash
+  EXPECT_EQ(names("addresses", "钢铁大街12", ga), std::vector<std::string>{"钢铁大街"});
+  // A new write is searchable at once, and the scope still applies.
+  auto list = Body(city.Call("GET", "/api/v1/persons?q=zxm", "", ga.cookie));
+  const std::string path = "/api/v1/persons/" + std::to_string(list["items"][0]["id"].get<int>());
+  ASSERT_EQ(city.Call("PATCH", path, json{{"version", 1}, {"name", "赵晓明"}}.dump(), ga.cookie, ga.csrf).status, 200);
+  EXPECT_EQ(names("persons", "zhaoxiao", ga), std::vector<std::string>{});
+  EXPECT_EQ(names("persons", "zxm", ga), std::vector<std::string>{"赵晓明"});
+  EXPECT_TRUE(names("persons", "zxm", city.LogIn("gb")).empty());
+  EXPECT_EQ(city.Call("GET", "/api/v1/persons?q=zxm&grid=150203010008001", "", city.LogIn("gb").cookie).status, 404);
+}
+
 }  // namespace
 }  // namespace cg::api

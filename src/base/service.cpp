@@ -351,7 +351,26 @@ Result<store::Slice<store::BaseRecord>> Service::List(const model::Scope& scope,
   q.grid_prefix = search.grid;
   const Date today = DateAt(clock_.Now());
   std::string text = TailText(search.q);
-  switch (ClassifySearch(entity, search.q, today)) {
+  const SearchKind kind = ClassifySearch(entity, search.q, today);
+  if (search_ && search_->Wants(entity) && (kind == SearchKind::kText || kind == SearchKind::kIdTail)) {
+    std::string prefix = search.grid.empty() ? scope.root_code() : search.grid;
+    if (!scope.Contains(prefix)) return MakeError(ErrorCode::kNotFound, "grid not found");
+    if (search.page.limit < 0 || search.page.offset < 0) return MakeError(ErrorCode::kInvalid, "limit and offset must be >= 0");
+    if (feed_) CG_RETURN_IF_ERROR(feed_->CatchUp());
+    const auto offset = static_cast<std::size_t>(search.page.offset);
+    const auto limit = static_cast<std::size_t>(search.page.limit);
+    SearchHits hits = kind == SearchKind::kText
+                          ? search_->index().SearchText(entity, prefix, model::TrimAscii(search.q), offset, limit)
+                          : search_->index().SearchTail(prefix, tail_.Compute("person.id_number", text), offset, limit);
+    store::Slice<store::BaseRecord> out;
+    out.total = hits.total;
+    for (std::int64_t id : hits.ids) {
+      auto r = store_.GetRecord(scope, entity, id);  // scoped again in the store
+      if (r.ok()) out.items.push_back(std::move(*r));
+    }
+    return out;
+  }
+  switch (kind) {
     case SearchKind::kNone: break;
     case SearchKind::kIdNumber:
       q.id_number_index = index_.Compute("person.id_number", model::ParseResidentId(text, today)->text);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/change_feed.hpp"
+#include "base/search_projection.hpp"
 #include "core/clock.hpp"
 #include "core/date.hpp"
 #include "forms/dictionary.hpp"
@@ -76,6 +77,11 @@ class Service {
 
   store::Store& store() { return store_; }
 
+  // Serves text and ID-tail searches of persons, addresses, buildings and organisations from
+  // `search`, a projection on the change feed (caught up before each search, so every node
+  // answers with every node's writes). Must outlive the service. Without it, the store answers.
+  void UseSearchIndex(const SearchProjection* search) { search_ = search; }
+
   // After each successful write the service calls `feed->CatchUp()` so in-memory views show
   // the change at once on this node. Set before serving; nullptr turns it off. Not owned.
   void SetChangeFeed(ChangeFeed* feed) { feed_ = feed; }
@@ -105,6 +111,7 @@ class Service {
   privacy::FieldCipher cipher_;
   privacy::BlindIndex index_;
   privacy::Tail4Index tail_;
+  const SearchProjection* search_ = nullptr;
 };
 
 }  // namespace cg::base
