@@ -223,7 +223,8 @@ TEST(SearchApi, InitialsTraditionalCharactersAndTailsThroughTheIndex) {
     auto r = city.Call("GET", "/api/v1/" + family + "?q=" + q, "", who.cookie);
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> out;
-    for (const auto& item : Body(r)["items"]) out.push_back(item["fields"].value("name", item["fields"].value("road", "")));
+    const json body = Body(r);  // kept alive: Body(r)["items"] in the loop would dangle
+    for (const auto& item : body["items"]) out.push_back(item["fields"].value("name", item["fields"].value("road", "")));
     return out;
   };
   EXPECT_EQ(names("persons", "zxm", ga), std::vector<std::string>{"张晓明"});      // pinyin initials
