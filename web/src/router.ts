@@ -4,6 +4,7 @@ import LoginPage from './pages/LoginPage.vue'
 const MainPage = () => import('./pages/MainPage.vue')
 const CasesPage = () => import('./pages/cases/CasesPage.vue')
 const CaseDetailPage = () => import('./pages/cases/CaseDetailPage.vue')
+const ReportsPage = () => import('./pages/reports/ReportsPage.vue')
 // The public site (/p/): no login, except for asking a question (AskPage checks itself).
 const PublicLayout = () => import('./pages/public/PublicLayout.vue')
 
@@ -15,6 +16,7 @@ export const router = createRouter({
     { path: '/org/:code(\\d+)', name: 'org', component: MainPage },
     { path: '/cases', name: 'cases', component: CasesPage },
     { path: '/cases/:id', name: 'case', component: CaseDetailPage },
+    { path: '/reports', name: 'reports', component: ReportsPage },
     {
       path: '/p',
       component: PublicLayout,
