@@ -20,6 +20,7 @@
 #include <pqxx/pqxx>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "forms/dictionary.hpp"
@@ -295,13 +296,13 @@ int main(int argc, char** argv) {
       t0 = SteadyClock::now();
       {
         pqxx::work w(c);
-        auto stream = pqxx::stream_to::table(w, {"persons_flat"},
-                                             {"id", "grid", "birth", "deceased", "alone", "empty_nest", "allowance",
-                                              "amount_fen"});
+        pqxx::stream_to stream(w, "persons_flat",
+                               std::vector<std::string>{"id", "grid", "birth", "deceased", "alone", "empty_nest",
+                                                        "allowance", "amount_fen"});
         for (std::size_t i = 0; i < people.size(); ++i) {
           const auto& p = people[i];
-          stream.write_values(static_cast<std::int64_t>(i + 1), GridCode(p.grid), DateText(p.birth), p.deceased,
-                              p.alone, p.empty_nest, p.allowance, static_cast<std::int64_t>(p.amount_fen));
+          stream << std::make_tuple(static_cast<std::int64_t>(i + 1), GridCode(p.grid), DateText(p.birth), p.deceased,
+                                    p.alone, p.empty_nest, p.allowance, static_cast<std::int64_t>(p.amount_fen));
         }
         stream.complete();
         w.exec0("CREATE INDEX persons_flat_grid ON persons_flat(grid)");

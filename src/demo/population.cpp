@@ -148,7 +148,11 @@ SyntheticGrid PopulationGenerator::Grid(const std::string& grid_code, int people
       a["person.disability_grade"] = std::to_string(rng.Between(1, 4));
     }
     if (male && age >= 38 && rng.Chance(0.04)) a["person.veteran"] = "true";
-    if (age >= 80 && rng.Chance(0.95)) a["person.old_age_allowance"] = "true";
+    if (age >= 80 && rng.Chance(0.95)) {
+      a["person.old_age_allowance"] = "true";
+      // Monthly, by age band (synthetic standards; no random draw, so the stream is unchanged).
+      a["person.old_age_allowance_amount"] = age >= 100 ? "600.00" : age >= 90 ? "300.00" : "100.00";
+    }
     std::string chronic;
     auto add = [&](const char* c) { chronic += (chronic.empty() ? "" : ",") + std::string(c); };
     if (age >= 35 && rng.Chance(0.04 + 0.004 * (age - 35))) add("hypertension");
@@ -242,6 +246,8 @@ SyntheticGrid PopulationGenerator::Grid(const std::string& grid_code, int people
       hh.attributes["household.dibao"] = "true";
       hh.attributes["household.dibao_category"] = rural ? "rural" : "urban";
       hh.attributes["household.dibao_members"] = std::to_string(m.size());
+      // Monthly: the urban / rural standard per member (synthetic), no random draw.
+      hh.attributes["household.dibao_amount"] = std::to_string(m.size() * (rural ? 620 : 850)) + ".00";
     }
     out.households.push_back(std::move(hh));
   }

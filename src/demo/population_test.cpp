@@ -29,6 +29,8 @@ TEST(Population, DeterministicValidAndPlausible) {
     EXPECT_EQ(a[i].members[0].relation, "02");
     EXPECT_EQ(a[i].address.at("grid_code"), a[i].grid_code);
     dibao += a[i].attributes.count("household.dibao");
+    // A low-income household's allowance is paid: the reports sum it.
+    EXPECT_EQ(a[i].attributes.count("household.dibao"), a[i].attributes.count("household.dibao_amount"));
     for (std::size_t m = 0; m < a[i].members.size(); ++m) {
       const auto& p = a[i].members[m];
       EXPECT_EQ(p.fields.at("id_number"), b[i].members[m].fields.at("id_number"));
@@ -48,6 +50,7 @@ TEST(Population, DeterministicValidAndPlausible) {
       old += age >= 60;
       ethnicity[p.fields.at("ethnicity")]++;
       relation[p.relation]++;
+      EXPECT_EQ(p.attributes.count("person.old_age_allowance"), p.attributes.count("person.old_age_allowance_amount"));
       alone += p.attributes.count("person.elderly_living_alone");
       if (p.attributes.count("person.elderly_living_alone")) {
         EXPECT_EQ(a[i].members.size(), 1u);
