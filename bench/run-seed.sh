@@ -23,8 +23,10 @@ end=$(date +%s.%N)
 echo "seed wall time: $(echo "$end - $start" | bc) s"
 echo "database size: $(du -cb "$DIR"/citygrid.db* | tail -1 | cut -f1 | numfmt --to=iec)"
 rss() { awk '/VmRSS/ {print $2 / 1024 " MiB"}' "/proc/$SERVER_PID/status"; }
-start_server "$DIR"
+t0=$(date +%s.%N)
+START_TIMEOUT_S=1800 start_server "$DIR"
 curl -sf "$BASE_URL/healthz" >/dev/null
+echo "serve start-up (loading the report projection and search index): $(echo "$(date +%s.%N) - $t0" | bc) s"
 echo "serve RSS after start-up: $(rss)"
 jar="$DIR/cookies"
 csrf=$(curl -s -c "$jar" -H 'content-type: application/json' \
@@ -35,3 +37,10 @@ for q in "" "?grid=150203" "?q=%E7%8E%8B"; do
   curl -sf -b "$jar" "$BASE_URL/api/v1/persons$q" >/dev/null || fail "persons$q"
 done
 echo "serve RSS after person lists: $(rss)"
+for i in 1 2 3 4 5; do
+  curl -sf -o /dev/null -w "city-wide elderly report over HTTP (JSON): %{time_total} s\n" -b "$jar" \
+    "$BASE_URL/api/v1/reports/civil_affairs.elderly?scope=1502" || fail "report"
+done
+curl -sf -o /dev/null -w "city-wide elderly report as xlsx: %{time_total} s, %{size_download} bytes\n" -b "$jar" \
+  "$BASE_URL/api/v1/reports/civil_affairs.elderly?scope=1502&format=xlsx" || fail "xlsx"
+echo "serve RSS after the reports: $(rss)"

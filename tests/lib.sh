@@ -14,7 +14,8 @@ start_server() {
   CITYGRID_DATA_ROOT="${CITYGRID_DATA_ROOT:-$ROOT/data}" \
     "$CITYGRID" serve --host 127.0.0.1 --port 0 --data-dir "$dir" "$@" >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 300); do
+  # START_TIMEOUT_S: a city-scale database takes minutes to load its in-memory views.
+  for _ in $(seq 1 $(( ${START_TIMEOUT_S:-30} * 10 ))); do
     BASE_URL=$(grep -o 'http://localhost:[0-9]*' "$SERVER_LOG" | head -1 || true)
     [ -n "$BASE_URL" ] && { BASE_URL=${BASE_URL/localhost/127.0.0.1}; return 0; }
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died:"; cat "$SERVER_LOG"; return 1; }

@@ -323,23 +323,11 @@ Result<std::vector<RowValues>> ReportProjection::Compute(const Template& tpl, co
       out.push_back(it->second);
     return out;
   };
-  std::vector<RowValues> out;
-  std::vector<std::string> units = row_codes;
-  units.push_back(total_code);
-  for (const auto& code : units) {
-    auto grids = grids_of(code);
-    RowValues row(tpl.columns.size());
+  // Ratios from a row's own figures (never summed), rounded half away from zero.
+  auto ratios = [&](RowValues& row) {
     for (std::size_t i = 0; i < tpl.columns.size(); ++i) {
       const Column& c = tpl.columns[i];
-      if (c.kind != ColumnKind::kRatio) {
-        row[i] = Figure(plans[i], grids, today);
-        if (c.kind == ColumnKind::kSum) {
-          row[i].value /= kPow10[kSumDecimals - c.decimals];  // exact: elements have at most c.decimals
-          row[i].decimals = c.decimals;
-        }
-        continue;
-      }
-      // Ratios from this row's own figures (never summed), rounded half away from zero.
+      if (c.kind != ColumnKind::kRatio) continue;
       std::size_t ni = 0, di = 0;
       for (std::size_t k = 0; k < i; ++k) {
         if (tpl.columns[k].code == c.numerator) ni = k;
@@ -362,8 +350,47 @@ Result<std::vector<RowValues>> ReportProjection::Compute(const Template& tpl, co
       }
       row[i] = r;
     }
-    out.push_back(std::move(row));
+  };
+  auto figures = [&](const std::vector<std::int32_t>& grids) {
+    RowValues row(tpl.columns.size());
+    for (std::size_t i = 0; i < tpl.columns.size(); ++i) {
+      const Column& c = tpl.columns[i];
+      if (c.kind == ColumnKind::kRatio) continue;
+      row[i] = Figure(plans[i], grids, today);
+      if (c.kind == ColumnKind::kSum) {
+        row[i].value /= kPow10[kSumDecimals - c.decimals];  // exact: elements have at most c.decimals
+        row[i].decimals = c.decimals;
+      }
+    }
+    return row;
+  };
+  std::vector<RowValues> out;
+  std::size_t row_grids = 0;
+  bool partition = true;  // rows are disjoint units under the total's unit
+  for (const auto& code : row_codes) {
+    auto grids = grids_of(code);
+    row_grids += grids.size();
+    partition = partition && code.starts_with(total_code);
+    out.push_back(figures(grids));
   }
+  std::vector<std::string> sorted = row_codes;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t i = 1; i < sorted.size(); ++i) partition = partition && !sorted[i].starts_with(sorted[i - 1]);
+  auto total_grids = grids_of(total_code);
+  if (partition && row_grids == total_grids.size()) {
+    // The rows cover the total's grids exactly once: its counts and sums are theirs, added.
+    RowValues total(tpl.columns.size());
+    for (std::size_t i = 0; i < tpl.columns.size(); ++i) {
+      if (tpl.columns[i].kind == ColumnKind::kRatio) continue;
+      total[i].decimals = out.empty() ? (tpl.columns[i].kind == ColumnKind::kSum ? tpl.columns[i].decimals : 0)
+                                      : out[0][i].decimals;
+      for (const auto& row : out) total[i].value += row[i].value;
+    }
+    out.push_back(std::move(total));
+  } else {
+    out.push_back(figures(total_grids));
+  }
+  for (auto& row : out) ratios(row);
   return out;
 }
 
