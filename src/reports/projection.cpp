@@ -89,16 +89,18 @@ std::string Cell::Text() const {
 
 double Cell::Number() const { return null ? 0 : static_cast<double>(value) / static_cast<double>(kPow10[decimals]); }
 
-bool Matches(const Filter& f, model::BaseEntity subject, const model::Fields& fields) {
-  auto it = fields.find(RecordField(subject, f.field));
-  const bool present = it != fields.end() && !it->second.empty();
+namespace {
+
+// Whether `value` (null: the record has no such field) satisfies `f`.
+bool MatchesValue(const Filter& f, const std::string* value) {
+  const bool present = value && !value->empty();
   switch (f.op) {
     case FilterOp::kSet: return present;
     case FilterOp::kUnset: return !present;
     default: break;
   }
   if (!present) return false;
-  const std::string& v = it->second;
+  const std::string& v = *value;
   switch (f.op) {
     case FilterOp::kIn: return std::find(f.values.begin(), f.values.end(), v) != f.values.end();
     case FilterOp::kHas: return HasCode(v, f.value);
@@ -119,9 +121,17 @@ bool Matches(const Filter& f, model::BaseEntity subject, const model::Fields& fi
   return value_numeric && Compare(f.op, number, f.number);
 }
 
+}  // namespace
+
+bool Matches(const Filter& f, model::BaseEntity subject, const model::Fields& fields) {
+  auto it = fields.find(RecordField(subject, f.field));
+  return MatchesValue(f, it == fields.end() ? nullptr : &it->second);
+}
+
 struct ReportProjection::Measure {
   model::BaseEntity subject;
   std::vector<Filter> filters;  // without age
+  std::vector<std::uint32_t> filter_ids;  // the same filters, as indexes into distinct_
   std::string sum_field;        // record field summed; empty: count
   bool by_age = false;
   std::string key;
@@ -133,6 +143,7 @@ ReportProjection::~ReportProjection() = default;
 void ReportProjection::SetTemplates(const std::vector<const Template*>& templates) {
   std::unique_lock lock(mu_);
   measures_.clear();
+  distinct_.clear();
   plans_.clear();
   cells_.clear();
   persons_.clear();
@@ -141,6 +152,7 @@ void ReportProjection::SetTemplates(const std::vector<const Template*>& template
   grids_by_code_.clear();
   wants_persons_ = wants_households_ = false;
   std::map<std::string, int> by_key;
+  std::map<std::string, std::uint32_t> filter_ids;
   for (const Template* t : templates) {
     std::vector<ColumnPlan> plans;
     for (const Column& c : t->columns) {
@@ -173,6 +185,10 @@ void ReportProjection::SetTemplates(const std::vector<const Template*>& template
         std::string p = f.field + " " + FilterOpName(f.op) + " " + f.value;
         for (const auto& v : f.values) p += "|" + v;
         parts.push_back(p);
+        const std::string fkey = std::string(model::BaseEntityName(t->subject)) + ";" + p;
+        auto [fit, added] = filter_ids.emplace(fkey, static_cast<std::uint32_t>(distinct_.size()));
+        if (added) distinct_.push_back({t->subject, RecordField(t->subject, f.field), f, fkey});
+        m->filter_ids.push_back(fit->second);
       }
       std::sort(parts.begin(), parts.end());
       parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
@@ -238,12 +254,19 @@ void ReportProjection::Upsert(const store::BaseRecord& r) {
   Drop(s);
   s.grid = GridId(r.grid_code);
   s.birth = r.entity == model::BaseEntity::kPerson ? BirthKey(r.fields) : 0;
+  memo_.assign(distinct_.size(), -1);
   for (std::uint32_t i = 0; i < measures_.size(); ++i) {
     const Measure& m = *measures_[i];
     if (m.subject != r.entity) continue;
     bool ok = true;
-    for (const Filter& f : m.filters) {
-      if (!Matches(f, r.entity, r.fields)) {
+    for (std::uint32_t id : m.filter_ids) {
+      signed char& known = memo_[id];
+      if (known < 0) {
+        const DistinctFilter& d = distinct_[id];
+        auto it = r.fields.find(d.field);
+        known = MatchesValue(d.filter, it == r.fields.end() ? nullptr : &it->second) ? 1 : 0;
+      }
+      if (!known) {
         ok = false;
         break;
       }

@@ -62,6 +62,14 @@ class ReportProjection : public base::Projection {
 
  private:
   struct Measure;  // one (subject, non-age filters, summed element): an accumulator
+  // A filter as many measures share it (the template-wide ones above all), evaluated once per
+  // record: its record field resolved once, not per record.
+  struct DistinctFilter {
+    model::BaseEntity subject;
+    std::string field;  // RecordField(subject, filter.field)
+    Filter filter;
+    std::string key;
+  };
   struct GridCell {
     std::int64_t count = 0, sum = 0;   // every matching record
     std::vector<std::int32_t> births;  // by_age: sorted birth keys (yyyymmdd) of those with a birth date
@@ -89,6 +97,8 @@ class ReportProjection : public base::Projection {
 
   mutable std::shared_mutex mu_;
   std::vector<std::unique_ptr<Measure>> measures_;
+  std::vector<DistinctFilter> distinct_;
+  std::vector<signed char> memo_;  // Upsert's scratch: distinct filter -> -1 unknown, 0, 1
   std::map<std::string, std::vector<ColumnPlan>> plans_;  // template code -> one plan per column
   std::vector<std::vector<GridCell>> cells_;              // [measure][grid]
   std::unordered_map<std::string, std::int32_t> grid_ids_;
