@@ -130,7 +130,7 @@ nlohmann::json App::RecordJson(const store::BaseRecord& r) const {
 }
 
 void App::RegisterBaseRoutes() {
-  auto unavailable = [] { return ErrorResponse(503, "unavailable", "base data is not configured (master key)"); };
+  auto unavailable = [] { return BaseDataUnavailable(); };
   for (BaseEntity e : model::kAllBaseEntities) {
     const std::string name = model::BaseEntityName(e);
     const std::string base = std::string("/api/v1/") + model::BaseEntityPlural(e);

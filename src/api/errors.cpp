@@ -32,4 +32,9 @@ Response ErrorResponse(const Error& error) {
   return ErrorResponse(HttpStatusOf(error.code), ErrorCodeName(error.code), error.message);
 }
 
+Response BaseDataUnavailable() {
+  return ErrorResponse(503, "unavailable",
+                       "base data is off: the server found no data-element dictionary at start (elements_dir)");
+}
+
 }  // namespace cg::api

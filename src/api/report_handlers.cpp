@@ -17,9 +17,7 @@ using model::Role;
 bool CanReadReports(const Request& req) { return req.principal->user.role != Role::kResident; }
 bool IsAdmin(const Request& req) { return req.principal->user.role == Role::kAdmin; }
 
-Response Unavailable() {
-  return ErrorResponse(503, "unavailable", "reports are not configured (base data is off)");
-}
+Response Unavailable() { return BaseDataUnavailable(); }
 
 // A JSON value as TOML: strings quoted, objects as inline tables, arrays as arrays. The
 // template parser then applies every rule, so this only has to be faithful.

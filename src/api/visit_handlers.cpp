@@ -96,7 +96,7 @@ Result<store::Visit> ParseVisit(const nlohmann::json& body, Timestamp now) {
 }  // namespace
 
 void App::RegisterVisitRoutes() {
-  auto unavailable = [] { return ErrorResponse(503, "unavailable", "base data is not configured (master key)"); };
+  auto unavailable = [] { return BaseDataUnavailable(); };
   router_.Add({"POST", "/api/v1/households/{id}/visits", Access::kUser,
                "Record a household visit (visited_at, checklist, notes, changed_records; Idempotency-Key or "
                "client_id: a replay returns the first visit)",

@@ -90,6 +90,17 @@ wait "$SERVER_PID"; rc=$?; SERVER_PID=
 grep -q '"msg":"stopped"' "$SERVER_LOG" || fail "no 'stopped' log line: $(tail -3 "$SERVER_LOG")"
 grep -q '"level":"info"' "$SERVER_LOG" || fail "logs are not structured JSON lines"
 
+# Without a data-element dictionary the server still serves the org tree; base data and reports
+# answer 503 naming the missing dictionary (not the master key, which is created when missing).
+CITYGRID_ELEMENTS_DIR="$DIR/no-such-dictionary" start_server "$DIR"
+curl -s -c "$DIR/nd" -H 'content-type: application/json' -d '{"username":"admin","password":"citygrid-demo"}' \
+  "$BASE_URL/api/v1/session" >/dev/null
+for p in persons reports; do
+  out=$(curl -s -w ' %{http_code}' -b "$DIR/nd" "$BASE_URL/api/v1/$p")
+  case "$out" in *'data-element dictionary'*' 503') ;; *) fail "$p without a dictionary: $out" ;; esac
+done
+stop_server
+
 # The same binary on PostgreSQL.
 if [ -n "${CITYGRID_TEST_PG_URL:-}" ]; then
   db="cli_$$"
