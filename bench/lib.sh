@@ -29,6 +29,22 @@ start_server() {
   done
   cat "$BENCH_DIR/serve.log" >&2; exit 1
 }
+# server_cpu_ms: CPU time (user + system, all threads) the server has used so far, in ms.
+server_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$SERVER_PID/stat"; }
+
+# run_wrk ARGS...: wrk with --latency; prints wrk's summary lines and the server's CPU time per
+# request (user + system of all server threads over the run: a figure that, unlike req/s, does
+# not depend on how much of the shared machine the server got).
+run_wrk() {
+  local before after out n
+  before=$(server_cpu_ms)
+  out=$(wrk --latency "$@")
+  after=$(server_cpu_ms)
+  echo "$out" | grep -E 'Latency|50%|75%|90%|99%|Requests/sec|Non-2xx|requests in|Socket errors'
+  n=$(echo "$out" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
+  [ -n "$n" ] && [ "$n" -gt 0 ] && echo "server CPU: $((after - before)) ms for $n requests = $(( (after - before) * 1000 / n )) us/request"
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
 stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; }
 
 # login USER: prints "cookie csrf" for a demo account.

@@ -15,8 +15,7 @@ seed_city
 start_server
 for c in ${CONNECTIONS:-1 16 64 256}; do
   echo "== durable intake over HTTP: POST /api/v1/public/cases, $c connections, server threads $CITYGRID_THREADS"
-  wrk -t$(( c < 2 ? 1 : 2 )) -c"$c" -d"${DURATION}s" --latency -s "$ROOT/bench/lua/public-report.lua" "$URL/api/v1/public/cases" \
-    | grep -E 'Latency|50%|90%|99%|Requests/sec|Non-2xx|requests in|Socket errors'
+  run_wrk -t$(( c < 2 ? 1 : 2 )) -c"$c" -d"${DURATION}s" -s "$ROOT/bench/lua/public-report.lua" "$URL/api/v1/public/cases"
 done
 stop_server
 out=$("$CITYGRID" check db --data-dir "$BENCH_DIR") && echo "check db: $out"

@@ -16,5 +16,4 @@ wrk -t1 -c32 -d"${FILL:-5}s" --latency -s "$ROOT/bench/lua/staff-case.lua" -H "C
 read -r cookie csrf <<<"$(login jinhua)"
 total=$(curl -s -H "Cookie: $cookie" "$URL/api/v1/cases?limit=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 echo "== queue of jinhua (金华社区 staff): $total cases; GET /api/v1/cases?limit=${LIMIT:-20}, 256 connections, server threads $CITYGRID_THREADS"
-wrk -t2 -c256 -d"${DURATION}s" --latency -H "Cookie: $cookie" "$URL/api/v1/cases?limit=${LIMIT:-20}" \
-  | grep -E 'Latency|50%|75%|90%|99%|Requests/sec|Non-2xx|requests in|Socket errors'
+run_wrk -t2 -c256 -d"${DURATION}s" -H "Cookie: $cookie" "$URL/api/v1/cases?limit=${LIMIT:-20}"

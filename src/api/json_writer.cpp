@@ -1,8 +1,7 @@
 #include "api/json_writer.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include "api/json_body.hpp"
+#include <charconv>
+#include <cmath>
 
 namespace cg::api {
 namespace {
@@ -144,7 +143,17 @@ JsonWriter& JsonWriter::Int(std::int64_t value) {
 
 JsonWriter& JsonWriter::Double(double value) {
   Separate();
-  out_ += Dump(nlohmann::json(value));
+  if (!std::isfinite(value)) {  // as nlohmann::json: not representable in JSON
+    out_ += "null";
+    return *this;
+  }
+  // The shortest text that reads back as the same double, as nlohmann::json writes it
+  // (which adds ".0" to integral values).
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  std::string_view text(buf, static_cast<std::size_t>(end - buf));
+  out_ += text;
+  if (text.find_first_of(".e") == std::string_view::npos) out_ += ".0";
   return *this;
 }
 

@@ -352,6 +352,39 @@ TEST_P(CasesContract, NearbyUsesExactDistance) {
   EXPECT_NEAR(DistanceMeters(109.8, 40.6, 109.81, 40.6), 845, 5);
 }
 
+// The duplicate check's index reads latitude cells (SQLite: 1/2000 degree): points on both sides
+// of cell edges, in every direction and at many distances, against the exact distance, for radii
+// read cell by cell and as one range; closed cases and other categories never appear.
+TEST_P(CasesContract, NearbyFindsExactlyThePointsWithinTheRadiusAcrossCells) {
+  const double lon0 = 109.80685, lat0 = 40.7750;  // 40.775 * 2000 is a cell edge
+  std::vector<std::pair<double, double>> points;
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> d(-0.012, 0.012);
+  for (int i = 0; i < 60; ++i) points.emplace_back(lon0 + d(rng), lat0 + d(rng) / 3);
+  for (double dl : {-0.0005, -0.00049, 0.0, 0.00001, 0.0005, 0.00051}) points.emplace_back(lon0, lat0 + dl);
+  for (const auto& [lon, lat] : points) {
+    ASSERT_OK(cases().CreateCase(Make("150203010008001", "150203010008", lon, lat), kT0));
+  }
+  auto closed = Make("150203010008001", "150203010008", lon0, lat0);
+  closed.record.terminal = true;
+  ASSERT_OK(cases().CreateCase(closed, kT0));
+  auto other = Make("150203010008001", "150203010008", lon0, lat0);
+  other.record.c.category = "noise";
+  ASSERT_OK(cases().CreateCase(other, kT0));
+  for (double radius : {30.0, 60.0, 120.0, 400.0, 1000.0, 3000.0}) {
+    std::size_t want = 0;
+    for (const auto& [lon, lat] : points) want += DistanceMeters(lon0, lat0, lon, lat) <= radius ? 1 : 0;
+    auto near = cases().ListNearby("snap_report", "garbage", lon0, lat0, radius, 1000);
+    ASSERT_OK(near);
+    EXPECT_EQ(near->size(), want) << "radius " << radius;
+    for (const auto& r : *near) {
+      EXPECT_LE(DistanceMeters(lon0, lat0, r.lon, r.lat), radius);
+      EXPECT_FALSE(r.terminal);
+      EXPECT_EQ(r.c.category, "garbage");
+    }
+  }
+}
+
 TEST_P(CasesContract, DueIdsAndNotifications) {
   auto a = cases().CreateCase(Make("150203010008001", "150203010008", 109.8, 40.6, 10'000), kT0);
   ASSERT_OK(a);

@@ -689,6 +689,63 @@ CREATE TABLE report_templates (
 );
 )sql";
 
+// Migration 8: lighter intake. Both backends drop cases_lonlat, which nothing reads since
+// migration 6 (one random index insert less per case). The rest is SQLite's (PostgreSQL's
+// planner reads cases_open_near well, and its case_scope_case serves the foreign key):
+// - The duplicate check reads cases_open_cell: open cases by latitude cell (1/2000 degree, about
+//   55 m) and longitude, so it reads the few cells around the point instead of a band of
+//   longitude across the whole city, which grew with every open case (cases_open_near, dropped).
+// - The queue triggers find a case's case_scope rows by their primary key (the codes follow from
+//   the case's grid and unit, the key from its deadline), so case_scope_case, one more index
+//   entry per row on every intake, is dropped; they list a code common to the grid and the unit
+//   once without a temporary b-tree (UNION ALL with a condition instead of UNION).
+// A case's queue rows (see migration 6): its deadline key, and its codes (each org-level prefix
+// of its grid, then those of its handling unit that the grid does not share), for OLD or NEW.
+#define CG_QUEUE_DUE_KEY(row) "CASE WHEN " row ".due_at = 0 THEN 9223372036854775807 ELSE " row ".due_at END"
+#define CG_QUEUE_CODES(row, extra)                                                                \
+  "SELECT substr(" row ".grid_code, 1, n)" extra " FROM org_code_lengths WHERE length(" row        \
+  ".grid_code) >= n UNION ALL SELECT substr(" row ".handling_unit_code, 1, n)" extra               \
+  " FROM org_code_lengths WHERE length(" row ".handling_unit_code) >= n AND (length(" row          \
+  ".grid_code) < n OR substr(" row ".grid_code, 1, n) <> substr(" row ".handling_unit_code, 1, n))"
+#define CG_QUEUE_INSERT_NEW \
+  "INSERT INTO case_scope(code, due_key, case_id) " CG_QUEUE_CODES("NEW", ", " CG_QUEUE_DUE_KEY("NEW") ", NEW.id") ";"
+#define CG_QUEUE_ROWS_OF_OLD \
+  "case_id = OLD.id AND due_key = " CG_QUEUE_DUE_KEY("OLD") " AND code IN (" CG_QUEUE_CODES("OLD", "") ")"
+constexpr std::string_view kSqlite8 = R"sql(
+DROP INDEX cases_lonlat;
+DROP INDEX cases_open_near;
+CREATE INDEX cases_open_cell ON cases(type, category, CAST(lat * 2000 AS INTEGER), lon) WHERE terminal = 0;
+DROP TRIGGER cases_scope_insert;
+DROP TRIGGER cases_scope_move;
+DROP TRIGGER cases_scope_due;
+DROP TRIGGER cases_scope_delete;
+DROP INDEX case_scope_case;
+CREATE TRIGGER cases_scope_insert AFTER INSERT ON cases BEGIN
+)sql" CG_QUEUE_INSERT_NEW R"sql(
+END;
+CREATE TRIGGER cases_scope_move AFTER UPDATE OF grid_code, handling_unit_code ON cases
+WHEN OLD.grid_code <> NEW.grid_code OR OLD.handling_unit_code <> NEW.handling_unit_code BEGIN
+  DELETE FROM case_scope WHERE )sql" CG_QUEUE_ROWS_OF_OLD R"sql(;
+)sql" CG_QUEUE_INSERT_NEW R"sql(
+END;
+CREATE TRIGGER cases_scope_due AFTER UPDATE OF due_at ON cases
+WHEN OLD.due_at <> NEW.due_at AND OLD.grid_code = NEW.grid_code AND
+     OLD.handling_unit_code = NEW.handling_unit_code BEGIN
+  UPDATE case_scope SET due_key = )sql" CG_QUEUE_DUE_KEY("NEW") R"sql( WHERE )sql" CG_QUEUE_ROWS_OF_OLD R"sql(;
+END;
+CREATE TRIGGER cases_scope_delete AFTER DELETE ON cases BEGIN
+  DELETE FROM case_scope WHERE )sql" CG_QUEUE_ROWS_OF_OLD R"sql(;
+END;
+)sql";
+#undef CG_QUEUE_ROWS_OF_OLD
+#undef CG_QUEUE_INSERT_NEW
+#undef CG_QUEUE_CODES
+#undef CG_QUEUE_DUE_KEY
+
+constexpr std::string_view kPostgres8 = R"sql(
+DROP INDEX cases_lonlat;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "org tree, users, sessions", kSqlite1, kPostgres1},
     {2, "base data, change log, audit log", kSqlite2, kPostgres2},
@@ -697,6 +754,7 @@ constexpr Migration kMigrations[] = {
     {5, "case photos", kSqlite5, kPostgres5},
     {6, "case queue index (case_scope), open cases by place", kSqlite6, kPostgres6},
     {7, "report templates", kSqlite7, kPostgres7},
+    {8, "lighter intake: no cases_lonlat; open cases by latitude cell, queue triggers by primary key (SQLite)", kSqlite8, kPostgres8},
 };
 
 }  // namespace

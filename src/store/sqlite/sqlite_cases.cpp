@@ -83,6 +83,11 @@ CaseRecord ReadCase(Query& q) {
 
 Error CaseNotFound() { return MakeError(ErrorCode::kNotFound, "case not found"); }
 
+// Latitude cells of cases_open_cell: the index expression is CAST(lat * 2000 AS INTEGER).
+constexpr double kCellsPerDegree = 2000;
+// Up to this many cells are probed one by one (a 50 m duplicate check needs 2 or 3).
+constexpr std::int64_t kMaxCellProbes = 16;
+
 // WHERE fragment for "visible to the viewer" with parameters ?1 lo, ?2 hi (or zero blob), ?3 user.
 const std::string kVisible =
     "((handling_unit_code >= ?1 AND handling_unit_code < ?2) OR (grid_code >= ?1 AND grid_code < ?2) "
@@ -109,50 +114,58 @@ bool Unfiltered(const CaseFilter& f) { return f.state.empty() && f.type.empty() 
 // viewer's own reports outside the subtree from cases_reporter_scope; the two are disjoint and
 // merged. The work is O(offset + limit) rows plus the counts.
 Slice<CaseRecord> ListQueue(Conn& c, const CaseViewer& viewer, const CaseFilter& f, Page page) {
+  // The statements' text is built once (the statement cache is keyed by it).
+  static const std::string kCountAll = "SELECT coalesce((SELECT n FROM case_scope_counts WHERE code = ?1), 0)";
+  static const std::string kCountFiltered =
+      "SELECT count(*) FROM case_scope s JOIN cases ON cases.id = s.case_id WHERE s.code = ?1 AND " + kFilter;
+  static const std::string kPage = "SELECT " + kCaseCols +
+                                   " FROM case_scope s JOIN cases ON cases.id = s.case_id WHERE s.code = ?1 AND " +
+                                   kFilter + " ORDER BY s.due_key, s.case_id LIMIT ?8";
+  // The viewer's reports outside the subtree (?1 lo, ?2 hi, ?3 user); without a filter the
+  // count reads only the covering index cases_reporter_scope.
+  static const std::string kMine =
+      " FROM cases WHERE reporter_user_id = ?3 AND NOT ((handling_unit_code >= ?1 AND "
+      "handling_unit_code < ?2) OR (grid_code >= ?1 AND grid_code < ?2))";
+  static const std::string kMineCountAll = "SELECT count(*)" + kMine;
+  static const std::string kMineCountFiltered = "SELECT count(*)" + kMine + " AND " + kFilter;
+  static const std::string kMinePage =
+      "SELECT " + kCaseCols + kMine + " AND " + kFilter + " ORDER BY (due_at = 0), due_at, id LIMIT ?8";
+
   const std::int64_t want = page.offset + page.limit;
+  const bool unfiltered = Unfiltered(f);
   Slice<CaseRecord> out;
-  // The subtree: ?1 the root code.
   {
-    Query q(c, Unfiltered(f) ? std::string("SELECT coalesce((SELECT n FROM case_scope_counts WHERE code = ?1), 0)")
-                             : "SELECT count(*) FROM case_scope s JOIN cases ON cases.id = s.case_id "
-                               "WHERE s.code = ?1 AND " + kFilter);
+    Query q(c, unfiltered ? kCountAll : kCountFiltered);
     q.Text(1, viewer.scope.root_code());
-    if (!Unfiltered(f)) BindFilter(q, f);
+    if (!unfiltered) BindFilter(q, f);
     q.Step();
     out.total = q.GetInt(0);
   }
   std::vector<CaseRecord> subtree;
   subtree.reserve(static_cast<std::size_t>(std::min(want, out.total)));
   if (out.total > 0 && page.limit > 0) {
-    Query q(c, "SELECT " + kCaseCols + " FROM case_scope s JOIN cases ON cases.id = s.case_id "
-                   "WHERE s.code = ?1 AND " + kFilter + " ORDER BY s.due_key, s.case_id LIMIT ?8");
+    Query q(c, kPage);
     q.Text(1, viewer.scope.root_code());
     BindFilter(q, f);
     q.Int(8, want);
     while (q.Step()) subtree.push_back(ReadCase(q));
   }
-  // The viewer's reports outside the subtree: ?1 lo, ?2 hi, ?3 user.
   if (viewer.user_id == 0) {
     out.items = internal::MergeQueuePage(std::move(subtree), {}, page.offset, page.limit);
     return out;
   }
-  // Without a filter the count reads only the covering index cases_reporter_scope.
-  const std::string mine_unfiltered =
-      " FROM cases WHERE reporter_user_id = ?3 AND NOT ((handling_unit_code >= ?1 AND "
-      "handling_unit_code < ?2) OR (grid_code >= ?1 AND grid_code < ?2))";
-  const std::string mine = mine_unfiltered + " AND " + kFilter;
   std::int64_t reported;
   {
-    Query q(c, "SELECT count(*)" + (Unfiltered(f) ? mine_unfiltered : mine));
+    Query q(c, unfiltered ? kMineCountAll : kMineCountFiltered);
     BindViewer(q, viewer);
-    if (!Unfiltered(f)) BindFilter(q, f);
+    if (!unfiltered) BindFilter(q, f);
     q.Step();
     reported = q.GetInt(0);
   }
   out.total += reported;
   std::vector<CaseRecord> own;
   if (reported > 0 && page.limit > 0) {
-    Query q(c, "SELECT " + kCaseCols + mine + " ORDER BY (due_at = 0), due_at, id LIMIT ?8");
+    Query q(c, kMinePage);
     BindViewer(q, viewer);
     BindFilter(q, f);
     q.Int(8, want);
@@ -306,11 +319,32 @@ class SqliteCaseStore final : public CaseStore {
     return Guard([&]() -> Result<std::vector<CaseRecord>> {
       auto box = internal::BoxAround(lon, lat, radius_m);
       auto lease = readers_.Acquire();
-      Query q(*lease, "SELECT " + kCaseCols +
-                          " FROM cases WHERE terminal = 0 AND type = ?1 AND category = ?2 AND "
-                          "lon BETWEEN ?3 AND ?4 AND lat BETWEEN ?5 AND ?6");
+      // cases_open_cell (migration 7) orders open cases by latitude cell (1/2000 degree, ~55 m;
+      // the index's expression, truncated as SQLite's CAST truncates), then longitude: a few
+      // cells are each read over the box's longitude range only. Wide boxes read their cells
+      // as one range. INDEXED BY: without statistics SQLite would rather scan every open case.
+      const std::int64_t first = static_cast<std::int64_t>(box.min_lat * kCellsPerDegree);
+      const std::int64_t last = static_cast<std::int64_t>(box.max_lat * kCellsPerDegree);
+      const std::int64_t cells = last - first + 1;
+      std::string sql = "SELECT " + kCaseCols +
+                        " FROM cases INDEXED BY cases_open_cell WHERE terminal = 0 AND type = ?1 AND "
+                        "category = ?2 AND lon BETWEEN ?3 AND ?4 AND lat BETWEEN ?5 AND ?6 AND "
+                        "CAST(lat * 2000 AS INTEGER) ";
+      if (cells <= kMaxCellProbes) {
+        sql += "IN (";
+        for (std::int64_t i = 0; i < cells; ++i) sql += (i ? ", ?" : "?") + std::to_string(7 + i);
+        sql += ")";
+      } else {
+        sql += "BETWEEN ?7 AND ?8";
+      }
+      Query q(*lease, sql);
       q.Text(1, type).Text(2, category).Double(3, box.min_lon).Double(4, box.max_lon);
       q.Double(5, box.min_lat).Double(6, box.max_lat);
+      if (cells <= kMaxCellProbes) {
+        for (std::int64_t i = 0; i < cells; ++i) q.Int(static_cast<int>(7 + i), first + i);
+      } else {
+        q.Int(7, first).Int(8, last);
+      }
       std::vector<CaseRecord> all;
       while (q.Step()) all.push_back(ReadCase(q));
       return internal::NearestWithin(std::move(all), lon, lat, radius_m, limit);
