@@ -293,7 +293,9 @@ TEST_F(Photos, HostileUploadsAreRefusedAndLeaveNoCase) {
   ExpectRefused(PublicPost(Multipart(fields, {{"photo", "sh.jpg", "image/jpeg", ti::JpegWithExif(64, 48, shanghai)}})),
                 400, "outside every grid", before);
   // No location at all, and the photo has none.
-  ExpectRefused(PublicPost(Multipart(fields, {{"photo", "p.jpg", "image/jpeg", good}})), 400, "'lon'", before);
+  ExpectRefused(PublicPost(Multipart(fields, {{"photo", "p.jpg", "image/jpeg", good}})), 400,
+                "a location is required: 'lon' and 'lat', or a photo with an EXIF GPS position", before);
+  ExpectRefused(PublicPost(Multipart(fields, {})), 400, "a location is required", before);
   // Text parts must be UTF-8.
   ExpectRefused(PublicPost(Multipart({{"category", "garbage"}, {"description", "\xC0\xAF"}}, {})), 400, "UTF-8", before);
 

@@ -103,7 +103,11 @@ void App::RegisterPublicCaseRoutes() {
                  auto address = StringField(*body, "address", false, 200);
                  if (!address.ok()) return ErrorResponse(address.error());
                  if (!address->empty()) s.fields["address"] = *address;
-                 if (!body->contains("lon") && !body->contains("lat") && gps) {
+                 if (!body->contains("lon") && !body->contains("lat")) {
+                   if (!gps) {
+                     return ErrorResponse(MakeError(ErrorCode::kInvalid, "a location is required: 'lon' and 'lat', "
+                                                                         "or a photo with an EXIF GPS position"));
+                   }
                    (*body)["lon"] = gps->longitude;  // the first photo with an EXIF position
                    (*body)["lat"] = gps->latitude;
                  }

@@ -384,6 +384,13 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     await page.getByTestId('report-category').selectOption('snap_report.garbage')
     await page.getByTestId('report-description').fill('照片有问题的上报')
     await page.getByTestId('report-phone').fill('13800009999')
+    // A photo without a position and no point on the map: the form asks for the point.
+    const plain = Buffer.from(await drawnJpeg(page), 'base64')
+    await page.getByTestId('report-photos').setInputFiles({ name: 'plain.jpg', mimeType: 'image/jpeg', buffer: plain })
+    await page.getByTestId('report-photo-thumb').waitFor()
+    await page.getByTestId('report-submit').click()
+    assert.equal(await page.getByTestId('report-error').innerText(), '请在地图上选择位置或添加带位置信息的照片')
+    await page.getByTestId('report-photo-thumb').getByRole('button').click()
     // The first photo is good and places the report (its EXIF GPS); the second is text.
     await page.getByTestId('report-photos').setInputFiles([
       { name: 'good.jpg', mimeType: 'image/jpeg', buffer: withExifGps(Buffer.from(await drawnJpeg(page), 'base64'), point) },
@@ -392,7 +399,7 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     await page.getByTestId('report-point').waitFor()
     await page.getByTestId('report-submit').click()
     const error = page.getByTestId('report-error')
-    await error.waitFor()
+    await error.filter({ hasText: '第 2 张照片' }).waitFor()
     assert.match(await error.innerText(), /^第 2 张照片（notes\.jpg）无法使用，请换一张：not an image/)
     assert.ok(new URL(page.url()).pathname === '/p/report')
     // Removing it, the same form goes through.
