@@ -9,19 +9,13 @@
 #include <set>
 #include <new>
 
+#include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
 #include "store/internal/sql_tx.hpp"
 #include "store/store.hpp"
 
 namespace cg::store {
-namespace {
-
-using internal::DbError;
-using internal::Fail;
-using internal::SqlParam;
-using internal::SqlRow;
-using internal::SqlTx;
-using P = SqlParam;
+namespace internal {
 
 std::string Hex(std::string_view bytes) {
   static const char* kHex = "0123456789abcdef";
@@ -93,6 +87,24 @@ std::int64_t ToInt(const std::optional<std::string>& v) {
   if (v) std::from_chars(v->data(), v->data() + v->size(), out);
   return out;
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::DecodeFields;
+using internal::EncodeFields;
+using internal::Hex;
+using internal::ToInt;
+using internal::Unhex;
+using internal::Guard;
+
+using internal::DbError;
+using internal::Fail;
+using internal::SqlParam;
+using internal::SqlRow;
+using internal::SqlTx;
+using P = SqlParam;
 
 bool IsPerson(model::BaseEntity e) { return e == model::BaseEntity::kPerson; }
 
@@ -341,16 +353,6 @@ Visit LoadVisit(SqlTx& tx, std::int64_t id) {
   return ReadVisit(rows[0]);
 }
 
-template <class F>
-auto Guard(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const DbError& e) {
-    return e.error;
-  } catch (const std::bad_alloc&) {
-    return MakeError(ErrorCode::kInternal, "out of memory");
-  }
-}
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 #include "core/result.hpp"
 #include "model/base_data.hpp"
 #include "model/scope.hpp"
+#include "store/import_store.hpp"
 
 namespace cg::store {
 
@@ -202,6 +203,41 @@ class BaseDataStore {
   virtual Result<std::vector<StoredTemplate>> ListReportTemplates();
   // kNotFound if absent.
   virtual Status DeleteReportTemplate(const std::string& code);
+
+  // --- Batch matching (imports) ----------------------------------------------------------------
+  // Persons inside `scope` whose ID-number blind index is one of `indexes` (binary, as in
+  // SealedValue::index). A person outside the scope is simply absent.
+  virtual Result<std::vector<BaseRecord>> FindPersonsByIdIndex(const model::Scope& scope,
+                                                               const std::vector<std::string>& indexes);
+  // Persons inside `scope` whose name is exactly one of `names`, ordered by id, at most
+  // `limit_per_name` per name (a common name in a city-wide scope is cut there).
+  virtual Result<std::vector<BaseRecord>> FindPersonsByName(const model::Scope& scope,
+                                                            const std::vector<std::string>& names,
+                                                            std::int64_t limit_per_name);
+
+  // --- Import jobs (store/import_store.hpp) ----------------------------------------------------
+  // Creates a job (id, timestamps and zero counts assigned). kNotFound if `job.scope_code` is
+  // outside `scope` or no such org unit exists.
+  virtual Result<ImportJob> CreateImportJob(const model::Scope& scope, ImportJob job);
+  // kNotFound if absent or its scope_code lies outside `scope`.
+  virtual Result<ImportJob> GetImportJob(const model::Scope& scope, std::int64_t id);
+  // Jobs whose scope_code lies inside `scope`, newest first.
+  virtual Result<Slice<ImportJob>> ListImportJobs(const model::Scope& scope, Page page);
+  // Appends `rows` to the job and, in the same transaction, adds their outcomes to its counts and
+  // sets its total_rows, done_rows, status, error and updated_at from `progress`. kConflict if a
+  // row number is recorded already; kNotFound as GetImportJob.
+  virtual Status RecordImportRows(const model::Scope& scope, const ImportJob& progress,
+                                  const std::vector<ImportRow>& rows);
+  // The job's rows in source order, all or those with `outcome`; kNotFound as GetImportJob.
+  virtual Result<Slice<ImportRow>> ListImportRows(const model::Scope& scope, std::int64_t job_id,
+                                                  std::optional<ImportOutcome> outcome, Page page);
+  virtual Result<ImportRow> GetImportRow(const model::Scope& scope, std::int64_t job_id,
+                                         std::int64_t row_number);
+  // Sets a row's outcome, record id, detail, resolver and time if its outcome is still `from`
+  // (else kConflict: someone else resolved it first) and moves one count from `from` to the new
+  // outcome. The payload is dropped once the row leaves review. kNotFound as GetImportJob.
+  virtual Result<ImportRow> ChangeImportRow(const model::Scope& scope, const ImportRow& row,
+                                            ImportOutcome from);
 
   // Appends to the append-only, hash-chained audit log; returns the entry with seq and hashes.
   virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry);

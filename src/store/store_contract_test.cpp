@@ -1084,6 +1084,130 @@ TEST_P(StoreContract, AuditChainVerifiesAndDetectsTampering) {
   EXPECT_NE(verdict.error().message.find("seq 2"), std::string::npos) << verdict.error().message;
 }
 
+// --- Imports (store/import_store.hpp) ------------------------------------------------------------
+
+TEST_P(StoreContract, PersonsFoundByIdIndexAndNameOnlyInsideScope) {
+  LoadSmallTree();
+  const auto sys = Scope::System();
+  ASSERT_OK(store_->CreateRecord(sys, FakePerson("150203010008001", "张三", "1111"), Ctx(1), FakeSeal()));
+  ASSERT_OK(store_->CreateRecord(sys, FakePerson("150203010008002", "张三", "2222"), Ctx(2), FakeSeal()));
+  ASSERT_OK(store_->CreateRecord(sys, FakePerson("150203010008002", "张三丰", "3333"), Ctx(3), FakeSeal()));
+  const auto g1 = Scope::Subtree("150203010008001");
+  auto by_id = store_->FindPersonsByIdIndex(g1, {"index-1111", "index-2222", "index-9999"});
+  ASSERT_OK(by_id);
+  ASSERT_EQ(by_id->size(), 1u);  // 2222 exists, but outside the grid
+  EXPECT_EQ(by_id->at(0).fields.at("name"), "张三");
+  EXPECT_EQ(by_id->at(0).id_number->index, "index-1111");
+  auto all = store_->FindPersonsByIdIndex(sys, {"index-1111", "index-2222", "index-1111"});
+  ASSERT_OK(all);
+  EXPECT_EQ(all->size(), 2u);
+  // Exact names only (no substring), inside the scope, capped per name.
+  auto named = store_->FindPersonsByName(Scope::Subtree("150203010008"), {"张三", "x' OR 1=1 --"}, 10);
+  ASSERT_OK(named);
+  EXPECT_EQ(named->size(), 2u);
+  auto capped = store_->FindPersonsByName(sys, {"张三"}, 1);
+  ASSERT_OK(capped);
+  EXPECT_EQ(capped->size(), 1u);
+  auto in_g1 = store_->FindPersonsByName(g1, {"张三", "张三丰"}, 10);
+  ASSERT_OK(in_g1);
+  EXPECT_EQ(in_g1->size(), 1u);
+}
+
+TEST_P(StoreContract, ImportJobsRowsAndReviewAreScoped) {
+  LoadSmallTree();
+  const auto community = Scope::Subtree("150203010008");
+  const auto other = Scope::Subtree("150203010009");
+  ImportJob job;
+  job.scope_code = "150203010008";
+  job.file_name = "民政台账.xlsx";
+  job.mapping = {{"0", "person.name"}, {"1", "person.id_number"}};
+  job.created_by = 7;
+  job.created_at = 1000;
+  EXPECT_CODE(store_->CreateImportJob(other, job), ErrorCode::kNotFound);
+  ImportJob ghost = job;
+  ghost.scope_code = "150203010077";
+  EXPECT_CODE(store_->CreateImportJob(Scope::System(), ghost), ErrorCode::kNotFound);
+  auto created = store_->CreateImportJob(community, job);
+  ASSERT_OK(created);
+  EXPECT_GT(created->id, 0);
+  EXPECT_CODE(store_->GetImportJob(other, created->id), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->ListImportRows(other, created->id, std::nullopt, {}), ErrorCode::kNotFound);
+
+  std::vector<ImportRow> rows(3);
+  rows[0].row_number = 2;
+  rows[0].outcome = ImportOutcome::kCreated;
+  rows[0].record_id = 41;
+  rows[1].row_number = 3;
+  rows[1].outcome = ImportOutcome::kInvalid;
+  rows[1].detail = {{"reason", "person.id_number: check digit\nwrong"}};
+  rows[2].row_number = 4;
+  rows[2].outcome = ImportOutcome::kReview;
+  rows[2].review = "ambiguous";
+  rows[2].detail = {{"candidates", "41,42"}};
+  rows[2].payload = std::string("\x00\x01sealed\xff", 9);
+  ImportJob progress = *created;
+  progress.total_rows = 3;
+  progress.done_rows = 3;
+  progress.status = ImportStatus::kDone;
+  progress.updated_at = 2000;
+  EXPECT_CODE(store_->RecordImportRows(other, progress, rows), ErrorCode::kNotFound);
+  ASSERT_OK(store_->RecordImportRows(community, progress, rows));
+  // A row recorded twice is refused, and nothing of that batch is written.
+  EXPECT_CODE(store_->RecordImportRows(community, progress, {rows[0]}), ErrorCode::kConflict);
+
+  auto got = store_->GetImportJob(Scope::Subtree("1502"), created->id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->status, ImportStatus::kDone);
+  EXPECT_EQ(got->done_rows, 3);
+  EXPECT_EQ(got->counts.created, 1);
+  EXPECT_EQ(got->counts.invalid, 1);
+  EXPECT_EQ(got->counts.review, 1);
+  EXPECT_EQ(got->file_name, "民政台账.xlsx");
+  EXPECT_EQ(got->mapping.at("1"), "person.id_number");
+
+  auto all = store_->ListImportRows(community, created->id, std::nullopt, {2, 1});
+  ASSERT_OK(all);
+  EXPECT_EQ(all->total, 3);
+  ASSERT_EQ(all->items.size(), 2u);
+  EXPECT_EQ(all->items[0].row_number, 3);
+  EXPECT_EQ(all->items[0].detail.at("reason"), "person.id_number: check digit\nwrong");
+  auto review = store_->ListImportRows(community, created->id, ImportOutcome::kReview, {});
+  ASSERT_OK(review);
+  ASSERT_EQ(review->items.size(), 1u);
+  EXPECT_EQ(review->items[0].payload, rows[2].payload);
+  EXPECT_EQ(review->items[0].review, "ambiguous");
+
+  // Resolving: compare-and-set on the outcome, counts follow, the payload goes.
+  ImportRow resolved = review->items[0];
+  resolved.outcome = ImportOutcome::kUpdated;
+  resolved.record_id = 42;
+  resolved.resolved_by = 9;
+  resolved.resolved_at = 3000;
+  EXPECT_CODE(store_->ChangeImportRow(other, resolved, ImportOutcome::kReview), ErrorCode::kNotFound);
+  auto changed = store_->ChangeImportRow(community, resolved, ImportOutcome::kReview);
+  ASSERT_OK(changed);
+  EXPECT_EQ(changed->review, "ambiguous");
+  EXPECT_CODE(store_->ChangeImportRow(community, resolved, ImportOutcome::kReview), ErrorCode::kConflict);
+  auto after = store_->GetImportRow(community, created->id, 4);
+  ASSERT_OK(after);
+  EXPECT_EQ(after->outcome, ImportOutcome::kUpdated);
+  EXPECT_EQ(after->record_id, 42);
+  EXPECT_TRUE(after->payload.empty());
+  EXPECT_EQ(after->resolved_by, 9);
+  auto counted = store_->GetImportJob(community, created->id);
+  ASSERT_OK(counted);
+  EXPECT_EQ(counted->counts.review, 0);
+  EXPECT_EQ(counted->counts.updated, 1);
+  EXPECT_CODE(store_->GetImportRow(community, created->id, 99), ErrorCode::kNotFound);
+
+  auto listed = store_->ListImportJobs(Scope::Subtree("150203"), {});
+  ASSERT_OK(listed);
+  EXPECT_EQ(listed->total, 1);
+  auto none = store_->ListImportJobs(other, {});
+  ASSERT_OK(none);
+  EXPECT_EQ(none->total, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
