@@ -21,6 +21,7 @@ declare -A SOURCES=(
   [xlsx_fuzz]="src/tabular/table.cpp src/tabular/xlsx_reader.cpp src/tabular/internal/zip_archive.cpp src/tabular/internal/ooxml.cpp src/core/result.cpp"
   [open311_form_fuzz]="src/api/form.cpp src/api/xml_writer.cpp src/core/result.cpp"
   [multipart_fuzz]="src/api/multipart.cpp src/api/form.cpp src/core/result.cpp"
+  [import_cells_fuzz]="src/imports/mapping.cpp src/forms/dictionary.cpp src/model/base_data.cpp src/model/id_number.cpp src/model/phone.cpp src/model/uscc.cpp src/model/org_unit.cpp src/core/result.cpp"
 )
 declare -A LIBS=(
   [geojson_fuzz]=""
@@ -32,6 +33,7 @@ declare -A LIBS=(
   [xlsx_fuzz]="$(pkg-config --libs libzip pugixml)"
   [open311_form_fuzz]=""
   [multipart_fuzz]=""
+  [import_cells_fuzz]="-ltomlplusplus"
 )
 
 for harness in "$ROOT"/fuzz/*_fuzz.cpp; do

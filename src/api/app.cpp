@@ -54,6 +54,7 @@ void App::RegisterRoutes() {
   RegisterOpen311Routes();
   RegisterPhotoRoutes();
   RegisterReportRoutes();
+  RegisterImportRoutes();
 }
 
 Response App::Handle(Request& request) {

@@ -120,6 +120,7 @@ class App {
   void RegisterPhotoRoutes();
   void RegisterReportRoutes();
   nlohmann::json TemplateJson(const reports::Template& t) const;
+  void RegisterImportRoutes();  // import_handlers.cpp
   // Open cases of the same type and category within kDuplicateRadiusM of a new public report,
   // privacy-safe: public id, category, distance, state and public status only.
   nlohmann::json PublicDuplicates(const store::CaseRecord& created);
@@ -155,6 +156,10 @@ class App {
   auth::LoginLimiter public_report_limiter_;   // public and Open311 submissions per address
   auth::LoginLimiter id_search_limiter_;       // ID/phone searches per user
   std::mutex eval_mu_;                         // one deadline job at a time
+  // Imports: uploads, the importer and its background jobs (import_handlers.cpp). Last, so it is
+  // destroyed first: its destructor waits for running jobs, which use the members above.
+  struct ImportState;
+  std::shared_ptr<ImportState> imports_;
 };
 
 // A change-log row as JSON (base_handlers.cpp).

@@ -70,8 +70,25 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
   std::string photo_id = j["photos"].empty() ? "none" : j["photos"][0]["id"].get<std::string>();
   ids["cases"] = id;
   ids["notifications"] = id;
+  // An import into grid B with a row in review: {import_id} and {row}.
+  store::ImportJob job;
+  job.scope_code = "150203010008002";
+  job.file_name = "乙网格台账.csv";
+  job.created_by = 1;
+  auto imported = city.store->CreateImportJob(model::Scope::System(), job);
+  EXPECT_TRUE(imported.ok());
+  store::ImportRow row;
+  row.row_number = 2;
+  row.outcome = store::ImportOutcome::kReview;
+  row.review = "ambiguous";
+  row.detail = {{"reason", "乙居民"}};
+  if (imported.ok()) {
+    EXPECT_TRUE(city.store->RecordImportRows(model::Scope::System(), *imported, {row}).ok());
+  }
+  const std::string import_id = imported.ok() ? std::to_string(imported->id) : "1";
   return {{"code", "150203010008002"},  {"public_id", pid}, {"name", "file"}, {"photo_id", photo_id},
           {"variant", "original"}, {"template", "civil_affairs.elderly"},
+          {"import_id", import_id}, {"row", "2"},
           {"service_file", "snap_report.garbage.json"}, {"request_file", pid + ".json"}};
 }
 // Query parameters that aim at grid B where a route reads them.

@@ -21,6 +21,9 @@
 #include "cli/progress.hpp"
 #include "demo/seed_population.hpp"
 #include "geo/check.hpp"
+#include "imports/importer.hpp"
+#include "tabular/csv.hpp"
+#include <fstream>
 #include "privacy/key_ring.hpp"
 
 namespace cg::cli {
@@ -318,6 +321,92 @@ int AddApiKey(const Config& config, const std::string& name) {
   std::cout << key << "\n";
   std::cerr << "created Open311 API key '" << name << "' (id " << created->id
             << "); it is shown only now, the database keeps its SHA-256\n";
+  return 0;
+}
+
+int ImportPersons(const Config& config, const ImportArgs& args) {
+  auto store = OpenStore(config);
+  if (!store.ok()) return Fail(store.error());
+  auto keys = LoadOrCreateMasterKey(config);
+  if (!keys.ok()) return Fail(keys.error());
+  auto dictionary = forms::Dictionary::LoadDirectory(config.elements_dir);
+  if (!dictionary.ok()) return Fail(dictionary.error());
+  const Clock& clock = SystemClock::Instance();
+  base::Service service(**store, *keys, *dictionary, clock);
+  imports::Importer importer(service, *dictionary, *keys, clock);
+  imports::Source source{args.file, "", args.file, args.sheet};
+  auto preview = imports::Inspect(source, *dictionary, 0);
+  if (!preview.ok()) return Fail(preview.error());
+  imports::Options options;
+  options.scope_code = args.scope;
+  options.dry_run = args.dry_run;
+  options.batch_rows = args.batch;
+  options.mapping = preview->suggested;
+  for (const auto& m : args.maps) {
+    auto eq = m.rfind('=');
+    if (eq == std::string::npos) return Fail(MakeError(ErrorCode::kInvalid, "--map expects HEADER=target, got " + m));
+    std::string column = m.substr(0, eq), target = m.substr(eq + 1);
+    std::size_t index = preview->header.size();
+    for (std::size_t i = 0; i < preview->header.size(); ++i)
+      if (preview->header[i] == column) index = i;
+    if (index == preview->header.size() && !column.empty() &&
+        column.find_first_not_of("0123456789") == std::string::npos) {
+      index = std::stoul(column) - 1;  // 1-based column number
+    }
+    if (index >= preview->header.size()) {
+      return Fail(MakeError(ErrorCode::kInvalid, "--map: no column '" + column + "' in the header"));
+    }
+    for (auto& t : options.mapping)
+      if (!target.empty() && t == target) t.clear();
+    options.mapping[index] = target;
+  }
+  std::cerr << "mapping:\n";
+  for (std::size_t i = 0; i < preview->header.size(); ++i) {
+    std::cerr << "  " << (i + 1) << " " << preview->header[i] << " -> "
+              << (options.mapping[i].empty() ? "(ignored)" : options.mapping[i]) << "\n";
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto job = importer.Start(model::Scope::System(), source, options);
+  if (!job.ok()) return Fail(job.error());
+  Progress bar(args.dry_run ? "import (dry run)" : "import", job->total_rows);
+  auto done = importer.Run(*job, source, options, [&](std::int64_t n, std::int64_t) { bar.Update(n); });
+  bar.Finish();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  const auto& c = done.counts;
+  std::cout << "import " << done.id << (done.dry_run ? " (dry run: nothing written)" : "") << ": "
+            << Thousands(done.done_rows) << " of " << Thousands(done.total_rows) << " rows in " << ms << " ms\n"
+            << "  created   " << Thousands(c.created) << "\n"
+            << "  updated   " << Thousands(c.updated) << " (only empty fields filled)\n"
+            << "  unchanged " << Thousands(c.unchanged) << "\n"
+            << "  invalid   " << Thousands(c.invalid) << "\n"
+            << "  review    " << Thousands(c.review) << " (ambiguous matches and differing values: resolve them on "
+            << "the workbench's import page)\n";
+  const auto scope = model::Scope::System();
+  if (!args.report.empty()) {
+    auto all = imports::AllRows(**store, scope, done.id);
+    if (!all.ok()) return Fail(all.error());
+    std::ofstream out(args.report, std::ios::binary | std::ios::trunc);
+    out << tabular::WriteCsv(imports::ResultsTable(*all));
+    if (!out) return Fail(MakeError(ErrorCode::kInvalid, "cannot write " + args.report));
+    std::cout << "every row's fate: " << args.report << "\n";
+  } else {
+    for (auto outcome : {store::ImportOutcome::kInvalid, store::ImportOutcome::kReview}) {
+      auto page = (*store)->ListImportRows(scope, done.id, outcome, {20, 0});
+      if (!page.ok()) return Fail(page.error());
+      for (const auto& r : page->items) {
+        std::string why = r.detail.count("reason") ? r.detail.at("reason") : "";
+        if (r.detail.count("conflicts")) why = "differs: " + r.detail.at("conflicts");
+        std::cout << "  row " << r.row_number << ": " << store::ImportOutcomeName(outcome) << " — " << why << "\n";
+      }
+      if (page->total > 20) {
+        std::cout << "  ... " << Thousands(page->total - 20) << " more " << store::ImportOutcomeName(outcome)
+                  << " rows (--report FILE.csv lists every row)\n";
+      }
+    }
+  }
+  if (done.status == store::ImportStatus::kFailed) {
+    return Fail(MakeError(ErrorCode::kInvalid, "import stopped: " + done.error));
+  }
   return 0;
 }
 

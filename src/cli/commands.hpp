@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "store/store.hpp"
@@ -21,6 +22,19 @@ int AddUser(const Config& config, const std::string& username, const std::string
             const std::string& role, const std::string& scope, const std::string& password);
 // Creates an Open311 API key named `name`, prints it once on stdout, stores only its hash.
 int AddApiKey(const Config& config, const std::string& name);
+// Options of `citygrid import persons`.
+struct ImportArgs {
+  std::string file;
+  std::string scope;                 // org code imported into
+  std::vector<std::string> maps;     // "HEADER=target" or "COLUMN_NUMBER=target" ("" target: ignore)
+  std::string sheet;
+  std::string report;                // write every row's fate to this CSV
+  bool dry_run = false;
+  std::size_t batch = 2000;
+};
+// Imports a person spreadsheet through imports::Importer with a terminal progress bar and prints
+// the summary: counts, and the rows that need attention (all of them with --report).
+int ImportPersons(const Config& config, const ImportArgs& args);
 int CheckGrids(const Config& config, double tolerance);
 // Prints "ok" and returns 0 if Store::CheckIntegrity passes; else prints what failed, 1.
 int CheckDb(const Config& config);

@@ -1,4 +1,5 @@
-// citygrid: one binary, subcommands serve | migrate | seed | user add | apikey add | check grids | check db.
+// citygrid: one binary, subcommands serve | migrate | seed | import persons | user add | apikey add |
+// check grids | check db.
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <optional>
@@ -96,6 +97,26 @@ int main(int argc, char** argv) {
   AddCommon(apikey_add, apikey_c);
   apikey_add->add_option("--name", apikey_name, "who the key is for, e.g. the app's name")->required();
 
+  auto* import = app.add_subcommand("import", "Import departments' spreadsheets (xlsx, CSV)");
+  import->require_subcommand(1);
+  Common import_c;
+  cg::cli::ImportArgs import_args;
+  auto* import_persons = import->add_subcommand(
+      "persons", "Import persons: columns mapped to data elements, rows matched by ID number, then name + "
+                 "birth date + address; nothing overwritten (differences go to the review queue)");
+  AddCommon(import_persons, import_c);
+  import_persons->add_option("file", import_args.file, "FILE.xlsx or FILE.csv")->required();
+  import_persons->add_option("--scope", import_args.scope, "org code to import into, e.g. 150203010008001")
+      ->required();
+  import_persons->add_option("--map", import_args.maps,
+                             "override the suggested mapping: HEADER=target or COLUMN_NUMBER=target "
+                             "(target empty: ignore the column); repeatable");
+  import_persons->add_option("--sheet", import_args.sheet, "xlsx sheet (default: the first)");
+  import_persons->add_option("--report", import_args.report, "write every row's fate to this CSV file");
+  import_persons->add_flag("--dry-run", import_args.dry_run, "match and report without writing any person");
+  import_persons->add_option("--batch", import_args.batch, "rows per transaction (default 2000)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+
   auto* check = app.add_subcommand("check", "Consistency checks");
   check->require_subcommand(1);
   Common check_c;
@@ -139,6 +160,9 @@ int main(int argc, char** argv) {
   }
   if (*apikey_add) {
     return with_config(apikey_c, [&](cg::Config config) { return cg::cli::AddApiKey(config, apikey_name); });
+  }
+  if (*import_persons) {
+    return with_config(import_c, [&](cg::Config config) { return cg::cli::ImportPersons(config, import_args); });
   }
   if (*check_db) {
     return with_config(check_c, [](cg::Config config) { return cg::cli::CheckDb(config); });

@@ -167,6 +167,17 @@ tabular::Table ResultsTable(const std::vector<store::ImportRow>& rows) {
   return t;
 }
 
+Result<std::vector<store::ImportRow>> AllRows(store::Store& store, const model::Scope& scope, std::int64_t job_id) {
+  constexpr std::int64_t kPage = 10000;
+  std::vector<store::ImportRow> all;
+  for (std::int64_t offset = 0;; offset += kPage) {
+    auto page = store.ListImportRows(scope, job_id, std::nullopt, {kPage, offset});
+    if (!page.ok()) return page.error();
+    for (auto& r : page->items) all.push_back(std::move(r));
+    if (static_cast<std::int64_t>(page->items.size()) < kPage) return all;
+  }
+}
+
 Importer::Importer(base::Service& service, const forms::Dictionary& dictionary, const privacy::KeyRing& keys,
                    const Clock& clock)
     : service_(service), dictionary_(dictionary), clock_(clock), cipher_(keys), index_(keys) {}
@@ -307,10 +318,13 @@ void Importer::ProcessBatch(const store::ImportJob& job, const model::Scope& sco
     if (!found.ok()) throw found.error();
     for (auto& p : *found) by_index.emplace(p.id_number->index, std::move(p));
   }
-  // 2. Persons by name for rows not found by ID number, in one query; birth dates derived.
+  // 2. Persons by name for rows not found by ID number, in one query; birth dates derived. A
+  // row with an ID number needs them only to compare addresses (a mistyped number?).
   std::vector<std::string> names;
   for (const auto& row : rows) {
-    if (row.errors.empty() && !by_index.count(row.id_index)) names.push_back(row.values.at("person.name"));
+    if (row.errors.empty() && !by_index.count(row.id_index) && (row.id_index.empty() || row.values.count(kAddress))) {
+      names.push_back(row.values.at("person.name"));
+    }
   }
   std::multimap<std::string, store::BaseRecord> by_name;
   std::map<std::int64_t, std::string> birth;

@@ -81,6 +81,8 @@ struct Resolution {
 // other details ("filled=person.phone; conflicts=..."). Written with tabular::WriteCsv /
 // WriteXlsx, whose formula guard neutralises cells such as "=HYPERLINK(...)".
 tabular::Table ResultsTable(const std::vector<store::ImportRow>& rows);
+// Every row of a job, in source order (paged from the store); kNotFound as GetImportJob.
+Result<std::vector<store::ImportRow>> AllRows(store::Store& store, const model::Scope& scope, std::int64_t job_id);
 
 class Importer {
  public:

@@ -88,31 +88,9 @@ std::int64_t ToInt(const std::optional<std::string>& v) {
   return out;
 }
 
-}  // namespace internal
-
-namespace {
-
-using internal::DecodeFields;
-using internal::EncodeFields;
-using internal::Hex;
-using internal::ToInt;
-using internal::Unhex;
-using internal::Guard;
-
-using internal::DbError;
-using internal::Fail;
-using internal::SqlParam;
-using internal::SqlRow;
-using internal::SqlTx;
-using P = SqlParam;
-
-bool IsPerson(model::BaseEntity e) { return e == model::BaseEntity::kPerson; }
-
-std::string Table(model::BaseEntity e) { return model::BaseEntityPlural(e); }
-
 std::string SelectCols(model::BaseEntity e) {
   std::string cols = "id, grid_code, version, data, created_at, updated_at";
-  if (IsPerson(e)) {
+  if (e == model::BaseEntity::kPerson) {
     cols += ", id_number_cipher, id_number_index, id_number_tail, phone_cipher, phone_index, phone_tail";
   }
   return cols;
@@ -127,12 +105,36 @@ BaseRecord ReadRecord(model::BaseEntity e, const SqlRow& row) {
   r.fields = DecodeFields(row[3].value_or(""));
   r.created_at = ToInt(row[4]);
   r.updated_at = ToInt(row[5]);
-  if (IsPerson(e)) {
+  if (e == model::BaseEntity::kPerson) {
     if (row[6]) r.id_number = SealedValue{Unhex(*row[6]), Unhex(row[7].value_or("")), Unhex(row[8].value_or("")), {}};
     if (row[9]) r.phone = SealedValue{Unhex(*row[9]), Unhex(row[10].value_or("")), Unhex(row[11].value_or("")), {}};
   }
   return r;
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::DecodeFields;
+using internal::EncodeFields;
+using internal::Hex;
+using internal::ToInt;
+using internal::Unhex;
+using internal::Guard;
+using internal::ReadRecord;
+using internal::SelectCols;
+
+using internal::DbError;
+using internal::Fail;
+using internal::SqlParam;
+using internal::SqlRow;
+using internal::SqlTx;
+using P = SqlParam;
+
+bool IsPerson(model::BaseEntity e) { return e == model::BaseEntity::kPerson; }
+
+std::string Table(model::BaseEntity e) { return model::BaseEntityPlural(e); }
 
 // Subtree filter on a column: "col >= ?a AND col < ?b" (upper bound omitted for the whole tree).
 std::string RangeSql(const std::string& col, int first_param, const internal::CodeRange& range,

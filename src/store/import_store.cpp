@@ -100,24 +100,12 @@ std::string CountColumn(ImportOutcome o) { return std::string("n_") + ImportOutc
 // Person rows (base_store.cpp's column order) for one WHERE clause, kept if inside `scope`.
 std::vector<BaseRecord> SelectPersons(SqlTx& tx, const model::Scope& scope, const std::string& where,
                                       const std::vector<P>& params) {
-  auto rows = tx.Run("SELECT id, grid_code, version, data, created_at, updated_at, id_number_cipher, "
-                     "id_number_index, id_number_tail, phone_cipher, phone_index, phone_tail FROM persons WHERE " +
-                         where + " ORDER BY id",
+  auto rows = tx.Run("SELECT " + internal::SelectCols(model::BaseEntity::kPerson) + " FROM persons WHERE " + where +
+                         " ORDER BY id",
                      params);
   std::vector<BaseRecord> out;
   for (const auto& row : rows) {
-    if (!scope.Contains(row[1].value_or(""))) continue;
-    BaseRecord r;
-    r.entity = model::BaseEntity::kPerson;
-    r.id = ToInt(row[0]);
-    r.grid_code = row[1].value_or("");
-    r.version = ToInt(row[2]);
-    r.fields = DecodeFields(row[3].value_or(""));
-    r.created_at = ToInt(row[4]);
-    r.updated_at = ToInt(row[5]);
-    if (row[6]) r.id_number = SealedValue{Unhex(*row[6]), Unhex(row[7].value_or("")), Unhex(row[8].value_or("")), {}};
-    if (row[9]) r.phone = SealedValue{Unhex(*row[9]), Unhex(row[10].value_or("")), Unhex(row[11].value_or("")), {}};
-    out.push_back(std::move(r));
+    if (scope.Contains(row[1].value_or(""))) out.push_back(internal::ReadRecord(model::BaseEntity::kPerson, row));
   }
   return out;
 }

@@ -778,5 +778,28 @@ TEST(XlsxWriter, LeavesNoTempFilesAndRejectsBadInput) {
   std::filesystem::remove_all(dir);
 }
 
+// A NUL byte in otherwise UTF-8 text is named, not reported as broken GB18030 (the detection's
+// fallback), on the line where it is.
+TEST(Csv, NulByteIsNamedWhereItIs) {
+  static constexpr char kText[] = "姓名,身份证号码\n张三,1\n李\0四,2\n";
+  auto reader = OpenCsv(std::string(kText, sizeof kText - 1));
+  std::string message;
+  if (!reader.ok()) {
+    message = reader.error().message;
+  } else {
+    Row row;
+    while (true) {
+      auto more = (*reader)->Next(row);
+      if (!more.ok()) {
+        message = more.error().message;
+        break;
+      }
+      ASSERT_TRUE(*more) << "the NUL byte was not reported";
+    }
+  }
+  EXPECT_NE(message.find("NUL"), std::string::npos) << message;
+  EXPECT_NE(message.find("line 3"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace cg::tabular

@@ -11,7 +11,9 @@
 
 #include "core/result.hpp"
 #include "model/base_data.hpp"
+#include "store/base_store.hpp"
 #include "store/internal/common.hpp"
+#include "store/internal/sql_tx.hpp"
 
 namespace cg::store::internal {
 
@@ -23,6 +25,10 @@ std::string EncodeFields(const model::Fields& fields);
 model::Fields DecodeFields(std::string_view text);
 // A text column as an integer (0 for NULL).
 std::int64_t ToInt(const std::optional<std::string>& v);
+// The columns of a base-data row as SELECTed (persons add their sealed values), and the row read
+// back (IsPerson: unhexed SealedValues without masks).
+std::string SelectCols(model::BaseEntity e);
+BaseRecord ReadRecord(model::BaseEntity e, const SqlRow& row);
 
 template <class F>
 auto Guard(F&& f) -> decltype(f()) {

@@ -163,6 +163,10 @@ Status TextDecoder::Start() {
       auto utf8 = eof_ ? Result<bool>(true) : WholeInputIsUtf8();
       if (!utf8.ok()) return utf8.error();
       encoding_ = *utf8 ? Encoding::kUtf8 : Encoding::kGb18030;
+    } else if (raw_[valid] == '\0') {
+      // A NUL byte is text in no encoding offered here: name it rather than blame GB18030.
+      lines_ += std::count(raw_.begin(), raw_.begin() + valid, '\n');
+      return Invalid("NUL byte", raw_offset_ + valid);
     } else {
       encoding_ = Encoding::kGb18030;
     }
