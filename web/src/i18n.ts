@@ -2,6 +2,7 @@
 // in localStorage and reflected on <html lang>.
 import { ref, watch } from 'vue'
 import { casesEn, casesZh } from './i18n-cases'
+import { importsEn, importsZh } from './i18n-imports'
 
 export type Locale = 'zh-CN' | 'en'
 const STORAGE_KEY = 'citygrid.locale'
@@ -126,7 +127,10 @@ const en: Record<Key, string> = {
   'role.resident': 'Resident',
 }
 
-const dictionaries: Record<Locale, Record<string, string>> = { 'zh-CN': { ...zh, ...casesZh }, en: { ...en, ...casesEn } }
+const dictionaries: Record<Locale, Record<string, string>> = {
+  'zh-CN': { ...zh, ...casesZh, ...importsZh },
+  en: { ...en, ...casesEn, ...importsEn },
+}
 
 function initialLocale(): Locale {
   try {

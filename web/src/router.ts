@@ -5,6 +5,7 @@ const MainPage = () => import('./pages/MainPage.vue')
 const CasesPage = () => import('./pages/cases/CasesPage.vue')
 const CaseDetailPage = () => import('./pages/cases/CaseDetailPage.vue')
 const ReportsPage = () => import('./pages/reports/ReportsPage.vue')
+const ImportPage = () => import('./pages/ImportPage.vue')
 // The public site (/p/): no login, except for asking a question (AskPage checks itself).
 const PublicLayout = () => import('./pages/public/PublicLayout.vue')
 
@@ -17,6 +18,7 @@ export const router = createRouter({
     { path: '/cases', name: 'cases', component: CasesPage },
     { path: '/cases/:id', name: 'case', component: CaseDetailPage },
     { path: '/reports', name: 'reports', component: ReportsPage },
+    { path: '/imports', name: 'imports', component: ImportPage },
     {
       path: '/p',
       component: PublicLayout,
