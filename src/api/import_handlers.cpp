@@ -254,8 +254,15 @@ void App::RegisterImportRoutes() {
                  auto done = std::make_shared<std::atomic<bool>>(false);
                  std::lock_guard lock(imports_->mu);
                  imports_->workers.push_back(
-                     {std::thread([this, job = *job, source = std::move(source), options, done] {
-                        imports_->importer->Run(job, source, options);
+                     {std::thread([this, job = *job, source = std::move(source), options, done]() mutable {
+                        try {
+                          imports_->importer->Run(job, source, options);
+                        } catch (const std::exception& e) {  // e.g. out of memory: the job says so
+                          job.status = store::ImportStatus::kFailed;
+                          job.error = std::string("internal error: ") + e.what();
+                          job.updated_at = clock_.Now();
+                          (void)store_.RecordImportRows(model::Scope::Subtree(job.scope_code), job, {});
+                        }
                         *done = true;
                       }),
                       done});

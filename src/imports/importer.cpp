@@ -230,7 +230,7 @@ void Importer::Normalize(Row& row) const {
     row.values[kBirthDate] = derived[kBirthDate];
   }
   if (!row.values.count("person.name")) row.errors.push_back("person.name (姓名): empty");
-  if (id == row.values.end() && !row.values.count(kBirthDate)) {
+  if (id == row.values.end() && !row.values.count(kBirthDate) && row.errors.empty()) {
     row.errors.push_back("neither an ID number nor a birth date: the row cannot be matched");
   }
 }
@@ -562,7 +562,10 @@ store::ImportJob Importer::Run(store::ImportJob job, const Source& source, const
     }
     // A second row for the same person waits for the next batch, where it meets the first
     // row's result (created or updated) instead of racing it.
-    std::string key = row.id_index.empty() ? "name:" + row.values["person.name"] : "id:" + row.id_index;
+    auto name = row.values.find("person.name");
+    std::string key = !row.id_index.empty() ? "id:" + row.id_index
+                      : name != row.values.end() ? "name:" + name->second
+                                                 : "row:" + std::to_string(row.number);
     if (keys.count(key)) {
       if (auto s = flush(); !s.ok()) return finish(store::ImportStatus::kFailed, s.error().message);
     }

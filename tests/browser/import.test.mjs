@@ -62,20 +62,21 @@ describe('workbench: spreadsheet import with review', { timeout: 180_000 }, () =
     staff = await apiLogin(STAFF)
     const list = await staff('GET', `/persons?grid=${GRID}&limit=1`)
     assert.equal(list.status, 200, JSON.stringify(list.body))
-    person = list.body.items[0]
-    assert.ok(person, 'a person in the demo grid')
+    assert.ok(list.body.items[0], 'a person in the demo grid')
+    person = (await staff('GET', `/persons/${list.body.items[0].id}`)).body
+    assert.ok(person.fields.name && person.fields.ethnicity && person.grid_code, JSON.stringify(person))
     const unmasked = await staff('POST', `/persons/${person.id}/unmask`, { field: 'id_number', reason: '导入测试核对' })
     assert.equal(unmasked.status, 200, JSON.stringify(unmasked.body))
     const clearId = unmasked.body.value
     assert.match(clearId, /^\d{17}[\dX]$/)
-    const otherEthnicity = person.ethnicity === '01' ? '蒙古族' : '汉族'
+    const otherEthnicity = person.fields.ethnicity === '01' ? '蒙古族' : '汉族'
     newName = `导入测试${Math.floor(Math.random() * 1e6)}`
     newId = residentId(1951 + Math.floor(Math.random() * 40))
     csvPath = path.join(os.tmpdir(), `citygrid-import-${process.pid}.csv`)
     fs.writeFileSync(
       csvPath,
       '序号,姓名,身份证号码,民族,人口类型,网格编码\n' +
-        `1,${person.name},${clearId},${otherEthnicity},,${person.grid_code}\n` +
+        `1,${person.fields.name},${clearId},${otherEthnicity},,${person.grid_code}\n` +
         `2,${newName},${newId},汉族,户籍,${GRID}\n` +
         `3,错号人员,150203195001010000,汉族,户籍,${GRID}\n`,
     )
@@ -148,7 +149,7 @@ describe('workbench: spreadsheet import with review', { timeout: 180_000 }, () =
     const found = await staff('GET', `/persons?grid=${GRID}&q=${encodeURIComponent(newName)}`)
     assert.equal(found.body.total, 1, 'the new person exists')
     const before = await staff('GET', `/persons/${person.id}`)
-    assert.equal(before.body.ethnicity, person.ethnicity, 'the differing value was not written')
+    assert.equal(before.body.fields.ethnicity, person.fields.ethnicity, 'the differing value was not written')
     assert.ok(await page.getByTestId('import-csv').isVisible())
     await page.screenshot({ path: path.join(OUT, 'import-review.png'), fullPage: true })
   })
@@ -159,7 +160,7 @@ describe('workbench: spreadsheet import with review', { timeout: 180_000 }, () =
     await page.getByTestId('apply-2').click()
     await page.getByTestId('review-empty').waitFor()
     const after = await staff('GET', `/persons/${person.id}`)
-    assert.notEqual(after.body.ethnicity, person.ethnicity, 'the reviewer took the file value')
+    assert.notEqual(after.body.fields.ethnicity, person.fields.ethnicity, 'the reviewer took the file value')
     const history = await staff('GET', `/persons/${person.id}/history`)
     const last = history.body.items[history.body.items.length - 1]
     assert.equal(last.source, 'import')
