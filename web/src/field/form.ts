@@ -93,3 +93,59 @@ export function lastBurden(entity: 'person' | 'household'): Burden | null {
   const saved = localStorage.getItem(`citygrid.field.form.${entity}.burden`)
   return saved ? (JSON.parse(saved) as Burden) : null
 }
+
+/** The household's data elements (its core fields — head, members — are edited on their own). */
+export async function householdForm(): Promise<FormSection[]> {
+  return (await formFor('household'))
+    .map((s) => ({ ...s, fields: s.fields.filter((f) => !f.core) }))
+    .filter((s) => s.fields.length > 0)
+}
+
+/** Splits a filled form into the record's core fields and its attributes; empty values are left out. */
+export function splitValues(fields: FormField[], values: Record<string, string>): { core: Record<string, string>; attributes: Record<string, string> } {
+  const core: Record<string, string> = {}
+  const attributes: Record<string, string> = {}
+  for (const f of fields) {
+    const typed = (values[f.code] ?? '').trim()
+    const v = f.type === 'id_number' ? typed.toUpperCase() : typed
+    if (!v) continue
+    if (f.core) core[f.code] = v
+    else attributes[f.code] = v
+  }
+  return { core, attributes }
+}
+
+// GB 11643: 17 digits (region, birth date, sequence) and a check character.
+function validResidentId(id: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(id)) return false
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...id.slice(0, 17)].reduce((acc, c, i) => acc + Number(c) * w[i], 0)
+  if ('10X98765432'[sum % 11] !== id[17]) return false
+  const y = Number(id.slice(6, 10)), m = Number(id.slice(10, 12)), d = Number(id.slice(12, 14))
+  const date = new Date(Date.UTC(y, m - 1, d))
+  return y >= 1900 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d && date.getTime() <= Date.now()
+}
+
+/**
+ * What is wrong with a new record's form before it is queued (the server checks again): required
+ * fields, ID and mobile numbers, numbers. One message per field, in the worker's language.
+ */
+export function checkValues(fields: FormField[], values: Record<string, string>): string[] {
+  const errors: string[] = []
+  for (const f of fields) {
+    const v = (values[f.code] ?? '').trim()
+    const name = label(f)
+    if (!v) {
+      if (f.required && f.type !== 'boolean') errors.push(ft('check.required', { field: name }))
+    } else if (f.type === 'id_number' && !validResidentId(v.toUpperCase())) {
+      errors.push(ft('check.idNumber', { field: name }))
+    } else if (f.type === 'phone' && !/^1\d{10}$/.test(v)) {
+      errors.push(ft('check.phone', { field: name }))
+    } else if (f.code === 'ethnicity' && !/^\d{2}$/.test(v)) {
+      errors.push(ft('check.ethnicity', { field: name }))
+    } else if ((f.type === 'integer' && !/^-?\d+$/.test(v)) || (f.type === 'decimal' && !/^-?\d+(\.\d+)?$/.test(v))) {
+      errors.push(ft('check.number', { field: name }))
+    }
+  }
+  return errors
+}

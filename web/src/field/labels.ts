@@ -1,6 +1,10 @@
 // How cached records read on a small screen.
 import { field, type Rec } from './sync'
 
+/** Relations to the head of household (GB/T 4761 group codes); the head itself is "02". */
+export const RELATIONS = ['10', '20', '30', '40', '50', '60', '70', '80', '99']
+export const HEAD = '02'
+
 export function addressText(a: Rec | undefined): string {
   if (!a) return ''
   const f = a.fields

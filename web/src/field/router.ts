@@ -7,6 +7,7 @@ import HouseholdPage from './pages/HouseholdPage.vue'
 import PersonPage from './pages/PersonPage.vue'
 import VisitPage from './pages/VisitPage.vue'
 import HouseholdEditPage from './pages/HouseholdEditPage.vue'
+import HouseholdNewPage from './pages/HouseholdNewPage.vue'
 import ConflictsPage from './pages/ConflictsPage.vue'
 
 export const fieldRouter = createRouter({
@@ -14,10 +15,12 @@ export const fieldRouter = createRouter({
   routes: [
     { path: '/login', name: 'm-login', component: LoginPage, meta: { public: true } },
     { path: '/', name: 'm-grid', component: GridPage },
-    { path: '/household/:id(\\d+)', name: 'm-household', component: HouseholdPage },
-    { path: '/household/:id(\\d+)/visit', name: 'm-visit', component: VisitPage },
-    { path: '/household/:id(\\d+)/edit', name: 'm-household-edit', component: HouseholdEditPage },
-    { path: '/person/:id(\\d+|new)', name: 'm-person', component: PersonPage },
+    // Negative ids: records created on this phone, not yet sent (sync.ts).
+    { path: '/household/new', name: 'm-household-new', component: HouseholdNewPage },
+    { path: '/household/:id(-?\\d+)', name: 'm-household', component: HouseholdPage },
+    { path: '/household/:id(-?\\d+)/visit', name: 'm-visit', component: VisitPage },
+    { path: '/household/:id(-?\\d+)/edit', name: 'm-household-edit', component: HouseholdEditPage },
+    { path: '/person/:id(-?\\d+|new)', name: 'm-person', component: PersonPage },
     { path: '/conflicts', name: 'm-conflicts', component: ConflictsPage },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

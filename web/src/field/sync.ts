@@ -5,6 +5,7 @@
 // conflict holding both values — nothing is dropped without the worker's choice.
 import { reactive } from 'vue'
 import { ApiError, request } from '../api'
+import { ft } from './i18n'
 
 export type Family = 'addresses' | 'households' | 'persons'
 export const FAMILIES: Family[] = ['households', 'persons', 'addresses']
@@ -52,6 +53,9 @@ export interface Op {
   body?: Record<string, unknown>
   // A created person joins this household once the server has given it an id.
   join?: { household_id: number; relation: string }
+  // A creation is shown in the cache under this temporary (negative) id until the server gives
+  // the real one, which then replaces it in every later queued operation (ops may refer to it).
+  temp_id?: number
   label: string
   created_at: number
 }
@@ -73,6 +77,7 @@ interface Persisted {
   records: Record<Family, Record<string, Rec>>
   visits: Record<string, Visit[]>
   visitEdits: Record<string, string[]>
+  resolved: Record<string, number>
   lastSync: number
 }
 
@@ -92,6 +97,8 @@ export const field = reactive({
   failed: [] as Failure[],
   // Records changed from a household's page since its last visit was recorded ("person:12").
   visitEdits: {} as Record<string, string[]>,
+  // Temporary id of a record created on this phone → the id the server gave it.
+  resolved: {} as Record<string, number>,
 })
 
 const key = (what: string) => `citygrid.field.${what}.${field.user}`
@@ -103,6 +110,7 @@ function save(): void {
     records: field.records,
     visits: field.visits,
     visitEdits: field.visitEdits,
+    resolved: field.resolved,
     lastSync: field.lastSync,
   }
   localStorage.setItem(key('cache'), JSON.stringify(data))
@@ -124,6 +132,7 @@ export function openFor(user: number, grid: string): void {
       field.records = cached.records
       field.visits = cached.visits
       field.visitEdits = cached.visitEdits ?? {}
+      field.resolved = cached.resolved ?? {}
       field.lastSync = cached.lastSync
       field.loaded = true
     }
@@ -178,9 +187,145 @@ export function enqueuePatch(
   return true
 }
 
+// Below every id in use on this phone: records, queued or failed operations, resolved ones.
+function nextTempId(): number {
+  let min = 0
+  for (const fam of FAMILIES) for (const k of Object.keys(field.records[fam])) min = Math.min(min, Number(k))
+  for (const k of Object.keys(field.resolved)) min = Math.min(min, Number(k))
+  for (const op of [...field.queue, ...field.failed.map((f) => f.op)]) min = Math.min(min, op.temp_id ?? 0)
+  return min - 1
+}
+
+/**
+ * Queues the creation of a record (`body`: fields and `attributes`) and shows it in the cache at
+ * once under a temporary negative id, which is returned: later operations may use it in their
+ * references (head_person_id, members, ...) and it is replaced by the server's id when sent.
+ */
+export function enqueueCreate(family: Family, body: Record<string, unknown>, label: string, join?: Op['join']): number {
+  const temp_id = nextTempId()
+  enqueue({ op_id: newOpId(), kind: 'create', family, body, join, label, created_at: Date.now(), temp_id })
+  return temp_id
+}
+
+function parseMembers(s: string | undefined): { person_id: number; relation: string }[] {
+  return (s ?? '').split(',').filter(Boolean).map((m) => {
+    const [id, relation] = m.split(':')
+    return { person_id: Number(id), relation }
+  })
+}
+
+// What the server would show of a record created on this phone (ID and phone numbers masked).
+function localRecord(op: Op, id: number): Rec {
+  const body = op.body ?? {}
+  const fields: Record<string, string> = {}
+  for (const [k, v] of Object.entries(body)) if (k !== 'attributes') fields[k] = String(v)
+  const id_number = fields.id_number
+  if (id_number) fields.id_number = id_number.length === 18 ? `${id_number.slice(0, 6)}********${id_number.slice(14)}` : '*'.repeat(id_number.length)
+  if (fields.phone) fields.phone = fields.phone.length === 11 ? `${fields.phone.slice(0, 3)}****${fields.phone.slice(7)}` : '*'.repeat(fields.phone.length)
+  const rec: Rec = {
+    id,
+    entity: op.family === 'persons' ? 'person' : op.family === 'households' ? 'household' : 'address',
+    version: 0,
+    grid_code: String(body.grid_code ?? field.grid),
+    fields,
+    attributes: { ...((body.attributes as Record<string, string> | undefined) ?? {}) },
+  }
+  if (op.family === 'households') rec.members = parseMembers(fields.members)
+  return rec
+}
+
+const REF_FIELDS = ['head_person_id', 'address_id', 'house_id', 'person_id']
+
+/**
+ * Calls `swap` on every record id `op` refers to (its target, the household it joins, reference
+ * fields, members, changed records) and writes back what `swap` returns.
+ */
+function mapRefs(op: Op, swap: (id: string) => string): void {
+  if (op.id !== undefined) op.id = Number(swap(String(op.id)))
+  if (op.join) op.join.household_id = Number(swap(String(op.join.household_id)))
+  for (const bag of [op.body, op.changes] as (Record<string, unknown> | undefined)[]) {
+    if (!bag) continue
+    for (const k of REF_FIELDS) {
+      if (typeof bag[k] === 'string' && bag[k]) bag[k] = swap(bag[k] as string)
+      else if (typeof bag[k] === 'number') bag[k] = Number(swap(String(bag[k])))
+    }
+    if (typeof bag.members === 'string') {
+      bag.members = parseMembers(bag.members).map((m) => `${swap(String(m.person_id))}:${m.relation}`).join(',')
+    }
+    if (Array.isArray(bag.changed_records)) {
+      bag.changed_records = (bag.changed_records as string[]).map((r) => {
+        const [entity, id] = r.split(':')
+        return `${entity}:${swap(id)}`
+      })
+    }
+  }
+}
+
+function refersTo(op: Op, id: number): boolean {
+  let found = false
+  mapRefs(JSON.parse(JSON.stringify(op)) as Op, (x) => {
+    found ||= x === String(id)
+    return x
+  })
+  return found
+}
+
+// The server created the record shown as `temp`: later operations, the cache's other pending
+// records and the visit notes use its real id from now on (a patch made on the pending record,
+// version 0, applies to the version the server created).
+function resolveTemp(family: Family, temp: number, rec: Rec): void {
+  const t = String(temp)
+  const swap = (x: string) => (x === t ? String(rec.id) : x)
+  for (const op of field.queue) {
+    const wasTarget = op.id === temp && op.family === family
+    mapRefs(op, swap)
+    if (wasTarget && op.kind === 'patch' && op.base_version === 0) op.base_version = rec.version
+  }
+  delete field.records[family][t]
+  for (const fam of FAMILIES) {
+    for (const r of Object.values(field.records[fam])) {
+      if (r.id >= 0) continue
+      for (const k of REF_FIELDS) if (r.fields[k]) r.fields[k] = swap(r.fields[k])
+      if (r.fields.members !== undefined) {
+        r.fields.members = parseMembers(r.fields.members).map((m) => `${swap(String(m.person_id))}:${m.relation}`).join(',')
+        r.members = parseMembers(r.fields.members)
+      }
+    }
+  }
+  const ref = `${family === 'persons' ? 'person' : 'household'}:${t}`
+  for (const list of Object.values(field.visitEdits)) {
+    const i = list.indexOf(ref)
+    if (i >= 0) list[i] = `${ref.split(':')[0]}:${rec.id}`
+  }
+  if (family === 'households') {
+    for (const bag of [field.visitEdits, field.visits] as Record<string, unknown>[]) {
+      if (bag[t] === undefined) continue
+      bag[String(rec.id)] = bag[t]
+      delete bag[t]
+    }
+  }
+  field.resolved[t] = rec.id
+}
+
+// A creation the server refused: its pending record goes, and so does every queued operation
+// that needs its id (each listed with the reason, nothing dropped silently).
+function refuseDependents(op: Op): void {
+  if (op.temp_id === undefined) return
+  delete field.records[op.family][String(op.temp_id)]
+  const temp = op.temp_id
+  const dependents = field.queue.slice(1).filter((o) => refersTo(o, temp))
+  field.queue = field.queue.filter((o) => !dependents.includes(o))
+  for (const d of dependents) {
+    field.failed.push({ op: d, message: ft('sync.dependsOn', { label: op.label }) })
+    refuseDependents(d)
+  }
+}
+
 // The cache shows the change at once; the server's answer replaces it when synced.
 function applyLocally(op: Op): void {
-  if (op.kind === 'patch' && op.id !== undefined) {
+  if (op.kind === 'create' && op.temp_id !== undefined) {
+    field.records[op.family][String(op.temp_id)] = localRecord(op, op.temp_id)
+  } else if (op.kind === 'patch' && op.id !== undefined) {
     const r = field.records[op.family][String(op.id)]
     if (r) {
       Object.assign(r.fields, op.changes ?? {})
@@ -215,6 +360,7 @@ async function send(op: Op): Promise<void> {
   } else if (op.kind === 'create') {
     const rec = await request<Rec>('POST', `/${op.family}${q}`, op.body, undefined, { 'Idempotency-Key': op.op_id })
     field.records[op.family][String(rec.id)] = rec
+    if (op.temp_id !== undefined) resolveTemp(op.family, op.temp_id, rec)
     if (op.join) {
       // Joined when sent, on the household as this phone then knows it (after earlier edits).
       field.queue.push({
@@ -267,6 +413,7 @@ async function flush(): Promise<void> {
         throw e
       } else {
         field.failed.push({ op, message: err.message })
+        if (op.kind === 'create') refuseDependents(op)
       }
     }
     field.queue.shift()
@@ -299,7 +446,9 @@ async function pull(): Promise<void> {
     }
     for (const fam of FAMILIES) {
       const items = await fetchAll<Rec>(`/${fam}?grid=${grid}`)
-      field.records[fam] = Object.fromEntries(items.map((r) => [String(r.id), r]))
+      // Records created on this phone and not sent yet stay.
+      const pending = Object.values(field.records[fam]).filter((r) => r.id < 0)
+      field.records[fam] = Object.fromEntries([...items, ...pending].map((r) => [String(r.id), r]))
     }
     const visits = await fetchAll<Visit>(`/visits?grid=${grid}`)
     field.visits = {}
@@ -388,6 +537,7 @@ export function clearCache(): boolean {
   field.loaded = false
   field.records = { addresses: {}, households: {}, persons: {} }
   field.visits = {}
+  field.resolved = {}
   field.seq = 0
   return true
 }
