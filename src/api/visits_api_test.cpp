@@ -170,6 +170,49 @@ TEST(SyncApi, IdempotentCreateAndConflictWithCurrentAndHistory) {
   EXPECT_EQ(h["items"].back()["old_value"], "钱晓红");  // nothing lost: both values are in the log
 }
 
+// The field app's "新增户" made offline: the new head, then the household naming it, each sent
+// with its own key; a replay returns the first household and writes nothing, and a head id the
+// phone never got from the server (its temporary, negative id) is refused without a write.
+TEST(SyncApi, HouseholdCreationReplaysOnceAndRefusesAnUnresolvedHead) {
+  TestCity city("sync_household");
+  auto ga = city.LogIn("ga");
+  const std::string grid = "150203010008001";
+  auto count = [&] { return Body(city.Call("GET", "/api/v1/households?grid=" + grid, "", ga.cookie))["total"].get<int>(); };
+  const int before = count();
+  const std::string id = model::MakeResidentId("150203", Date{1979, 3, 4}, 41);
+  json person = {{"grid_code", grid}, {"name", "孙新户"}, {"id_number", id}, {"ethnicity", "01"},
+                 {"residence_status", "registered"}};
+  auto p = city.Call("POST", "/api/v1/persons?source=field_app", person.dump(), ga.cookie, ga.csrf,
+                     {{"idempotency-key", "op-head"}});
+  ASSERT_EQ(p.status, 201) << p.body;
+  const std::string pid = std::to_string(Body(p)["id"].get<std::int64_t>());
+  json household = {{"grid_code", grid}, {"head_person_id", pid}, {"members", pid + ":02"}, {"attributes", json::object()}};
+  std::map<std::string, std::string> key = {{"idempotency-key", "op-household"}};
+  auto first = city.Call("POST", "/api/v1/households?source=field_app", household.dump(), ga.cookie, ga.csrf, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto replay = city.Call("POST", "/api/v1/households?source=field_app", household.dump(), ga.cookie, ga.csrf, key);
+  ASSERT_EQ(replay.status, 201) << replay.body;
+  EXPECT_EQ(Body(replay)["id"], Body(first)["id"]);
+  EXPECT_EQ(count(), before + 1);
+  EXPECT_EQ(Body(first)["members"], json::parse(R"([{"person_id":)" + pid + R"(,"relation":"02"}])"));
+  const std::string path = "/api/v1/households/" + std::to_string(Body(first)["id"].get<std::int64_t>());
+  auto history = Body(city.Call("GET", path + "/history", "", ga.cookie))["items"];
+  ASSERT_FALSE(history.empty());
+  for (const auto& c : history) EXPECT_EQ(c["source"], "field_app") << c.dump();
+  // The same key on another body is not a replay.
+  json other = household;
+  other.erase("members");
+  EXPECT_EQ(city.Call("POST", "/api/v1/households?source=field_app", other.dump(), ga.cookie, ga.csrf, key).status, 409);
+  // A temporary id left in place (its creation was refused) names no record: 400, nothing written.
+  json unresolved = household;
+  unresolved["head_person_id"] = "-1";
+  unresolved["members"] = "-1:02";
+  auto bad = city.Call("POST", "/api/v1/households?source=field_app", unresolved.dump(), ga.cookie, ga.csrf,
+                       {{"idempotency-key", "op-household-2"}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(count(), before + 1);
+}
+
 TEST(SearchApi, IdSearchesAreAuditedAndRateLimitedPerUser) {
   TestCity city("search_audit");
   auto ga = city.LogIn("ga");
