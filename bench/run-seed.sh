@@ -4,7 +4,8 @@
 # seeding time, the database size, and the resident memory (VmRSS) of `citygrid serve` on it
 # after start-up and after a few base-data requests.
 # Usage: bench/run-seed.sh [people] (default 3000000). Environment: BUILD_DIR (default build),
-# DATA_DIR (default: a fresh directory under /var/tmp, removed at the end unless KEEP=1).
+# DATA_DIR (kept; default: a fresh directory under /var/tmp, removed at the end unless KEEP=1),
+# NO_SEED=1 (measure `serve` on the city already in DATA_DIR, e.g. one kept by an earlier KEEP=1 run).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
@@ -13,14 +14,18 @@ PEOPLE=${1:-3000000}
 cmake --build "$BUILD_DIR" -j2 --target citygrid >&2
 CITYGRID=$BUILD_DIR/src/cli/citygrid
 . "$ROOT/tests/lib.sh"
-DIR=${DATA_DIR:-$(mktemp -d /var/tmp/cg-seed-bench.XXXXXX)}
+if [ -n "${DATA_DIR:-}" ]; then DIR=$DATA_DIR KEEP=1; else DIR=$(mktemp -d /var/tmp/cg-seed-bench.XXXXXX); fi
 trap 'stop_server; [ "${KEEP:-0}" = 1 ] || rm -rf "$DIR"' EXIT
 export CITYGRID_ELEMENTS_DIR="$ROOT/data/elements"
 
-start=$(date +%s.%N)
-"$CITYGRID" seed --scale city --people "$PEOPLE" --data-dir "$DIR" --source "$ROOT/data/baotou" | tail -1
-end=$(date +%s.%N)
-echo "seed wall time: $(echo "$end - $start" | bc) s"
+if [ "${NO_SEED:-0}" = 1 ]; then
+  [ -f "$DIR/citygrid.db" ] || fail "NO_SEED=1 needs DATA_DIR with a seeded city"
+else
+  start=$(date +%s.%N)
+  "$CITYGRID" seed --scale city --people "$PEOPLE" --data-dir "$DIR" --source "$ROOT/data/baotou" | tail -1
+  end=$(date +%s.%N)
+  echo "seed wall time: $(echo "$end - $start" | bc) s"
+fi
 echo "database size: $(du -cb "$DIR"/citygrid.db* | tail -1 | cut -f1 | numfmt --to=iec)"
 rss() { awk '/VmRSS/ {print $2 / 1024 " MiB"}' "/proc/$SERVER_PID/status"; }
 t0=$(date +%s.%N)
