@@ -120,7 +120,7 @@ TEST_F(ServerTest, HugeQueryStringGets431) {
 }
 
 TEST_F(ServerTest, MalformedRequestsGet400) {
-  for (const std::string raw : {std::string("GARBAGE\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
+  for (const std::string& raw : {std::string("GARBAGE\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
                                 std::string("GET /healthz HTTP/1.1\r\nContent-Length: -5\r\n\r\n"),
                                 std::string("GET /api/v1/me%zz HTTP/1.1\r\nHost: x\r\n\r\n"),
                                 std::string("GET http://evil/ HTTP/1.1\r\nHost: x\r\n\r\n")}) {

@@ -96,6 +96,15 @@ Status CheckLimits(int width, int height, const Limits& limits) {
   return Status::Ok();
 }
 
+// libvips 8.14 sizes a JPEG shrunk on load as width / shrink by height / shrink, rounded down, and
+// aborts the process (a GLib assertion, not an error) when either is 0 — a valid 16×3 JPEG at
+// shrink 4 did. Never ask for a shrink that takes a side below one pixel.
+int JpegShrink(const ImageInfo& info, int wanted) {
+  int shrink = wanted;
+  while (shrink > 1 && (info.width / shrink < 1 || info.height / shrink < 1)) shrink /= 2;
+  return shrink;
+}
+
 // Opens the image with the loader for `format` only (never libvips' own sniffing), sequential
 // access, failing on decoder errors and truncation (JPEG: on warnings too). `jpeg_shrink` is 1, 2,
 // 4 or 8.
@@ -304,7 +313,7 @@ Result<ImageInfo> Inspect(std::string_view bytes, const Limits& limits) {
   ImageInfo info = opened->info;
   opened->image.reset();
   // Decode every pixel (JPEG at 1/8 scale, which still reads all of the entropy-coded data).
-  auto full = Open(info.format, bytes, info.format == ImageFormat::kJpeg ? 8 : 1);
+  auto full = Open(info.format, bytes, info.format == ImageFormat::kJpeg ? JpegShrink(info, 8) : 1);
   if (!full.ok()) return full.error();
   double average = 0;
   if (vips_avg(full->get(), &average, nullptr) != 0) return Corrupt(info.format);
@@ -337,7 +346,7 @@ Result<ProcessedPhoto> Process(std::string_view bytes, const Limits& limits) {
   const int longest = std::max(info.width, info.height);
   if (info.format == ImageFormat::kJpeg)
     while (shrink < 8 && longest / (shrink * 2) >= kPublicLongSide) shrink *= 2;
-  auto loaded = Open(info.format, bytes, shrink);
+  auto loaded = Open(info.format, bytes, JpegShrink(info, shrink));
   if (!loaded.ok()) return loaded.error();
   Image image = std::move(loaded).value();
   if (!ToSrgb(image) || !FitWithin(image, kPublicLongSide)) return Corrupt(info.format);
