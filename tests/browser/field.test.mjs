@@ -12,48 +12,10 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { BASE, PASSWORD, OUT, apiLogin, residentId } from './helpers.mjs'
 
-const BASE = (process.env.CITYGRID_URL || '').replace(/\/+$/, '')
-const PASSWORD = 'citygrid-demo'
 const GRID = '150203010008001' // jinhua_g1's grid
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const OUT = path.join(REPO, 'test-results')
-
-if (!BASE) {
-  console.error('CITYGRID_URL is not set (e.g. http://127.0.0.1:18080)')
-  process.exit(2)
-}
-
-// A valid resident ID number (GB 11643 check digit) that the demo population does not use.
-function residentId() {
-  const body = `150203${1930 + Math.floor(Math.random() * 20)}0101${String(900 + Math.floor(Math.random() * 99)).padStart(3, '0')}`
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const sum = [...body].reduce((acc, c, i) => acc + Number(c) * w[i], 0)
-  return body + '10X98765432'[sum % 11]
-}
-
-// A logged-in API client (cookie + CSRF token) for setting up and checking from outside.
-async function apiLogin(username) {
-  const res = await fetch(`${BASE}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  })
-  assert.equal(res.status, 200, `login ${username}`)
-  const cookie = res.headers.get('set-cookie').split(';')[0]
-  const { csrf_token } = await res.json()
-  return async (method, p, body) => {
-    const r = await fetch(`${BASE}/api/v1${p}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf_token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    const text = await r.text()
-    return { status: r.status, body: text ? JSON.parse(text) : null }
-  }
-}
 
 describe('field app: offline visit, sync and conflict', { timeout: 180_000 }, () => {
   let browser, context, page, admin, worker
@@ -164,7 +126,7 @@ describe('field app: offline visit, sync and conflict', { timeout: 180_000 }, ()
     await page.getByTestId('add-person').click()
     await page.waitForURL(/\/m\/person\/new/)
     await page.locator('[data-testid=person-name] input').fill(newcomer)
-    await page.locator('[data-testid=person-id_number] input').fill(residentId())
+    await page.locator('[data-testid=person-id_number] input').fill(residentId(1930 + Math.floor(Math.random() * 20), 900, 99))
     await page.getByTestId('person-relation').selectOption('80')
     await page.getByTestId('person-save').click()
     await page.waitForURL(`${BASE}/m/household/${household.id}`)
@@ -301,7 +263,7 @@ describe('field app: offline visit, sync and conflict', { timeout: 180_000 }, ()
     await errors.filter({ hasText: '无效' }).waitFor()
     assert.doesNotMatch(await errors.innerText(), /请选择/)
     await page.screenshot({ path: path.join(OUT, 'field-new-household-errors.png'), fullPage: true })
-    await page.locator('[data-testid=person-id_number] input').fill(residentId())
+    await page.locator('[data-testid=person-id_number] input').fill(residentId(1930 + Math.floor(Math.random() * 20), 900, 99))
     await page.locator('[data-testid=person-phone] input').fill('13912345678')
     await page.getByTestId('new-household-save').click()
 
@@ -358,7 +320,7 @@ describe('field app: offline visit, sync and conflict', { timeout: 180_000 }, ()
 
   it('lists a refused new head and the household that needed it, sending neither half', async () => {
     // Someone records the same ID number at the office while the phone is offline.
-    const idNumber = residentId()
+    const idNumber = residentId(1930 + Math.floor(Math.random() * 20), 900, 99)
     const office = await admin('POST', '/persons', { grid_code: GRID, name: '窗口登记', id_number: idNumber, ethnicity: '01', residence_status: 'registered' })
     assert.equal(office.status, 201, JSON.stringify(office.body))
     await page.goto(`${BASE}/m/`)

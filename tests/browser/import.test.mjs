@@ -11,47 +11,11 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { BASE, PASSWORD, OUT, apiLogin, residentId } from './helpers.mjs'
 
-const BASE = (process.env.CITYGRID_URL || '').replace(/\/+$/, '')
-const PASSWORD = 'citygrid-demo'
 const STAFF = 'jinhua' // staff of 金华社区 150203010008
 const GRID = '150203010008001'
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const OUT = path.join(REPO, 'test-results')
-
-if (!BASE) {
-  console.error('CITYGRID_URL is not set (e.g. http://127.0.0.1:18080)')
-  process.exit(2)
-}
-
-function residentId(year) {
-  const body = `150203${year}0101${String(100 + Math.floor(Math.random() * 800)).padStart(3, '0')}`
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const sum = [...body].reduce((acc, c, i) => acc + Number(c) * w[i], 0)
-  return body + '10X98765432'[sum % 11]
-}
-
-async function apiLogin(username) {
-  const res = await fetch(`${BASE}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  })
-  assert.equal(res.status, 200, `login ${username}`)
-  const cookie = res.headers.get('set-cookie').split(';')[0]
-  const { csrf_token } = await res.json()
-  return async (method, p, body) => {
-    const r = await fetch(`${BASE}/api/v1${p}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf_token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    const text = await r.text()
-    return { status: r.status, body: text ? JSON.parse(text) : null }
-  }
-}
 
 describe('workbench: spreadsheet import with review', { timeout: 180_000 }, () => {
   let browser, page, staff, person, csvPath, newName, newId

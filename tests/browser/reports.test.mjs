@@ -9,42 +9,13 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { BASE, PASSWORD, OUT, apiLogin } from './helpers.mjs'
 
-const BASE = (process.env.CITYGRID_URL || '').replace(/\/+$/, '')
-const PASSWORD = 'citygrid-demo'
 const GRID = '150203010008001' // jinhua_g1's grid, in 金华社区, 市府东路街道, 昆都仑区
 const SCOPES = ['150203010008', '150203', '1502']
 const TEMPLATE = 'civil_affairs.elderly'
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const OUT = path.join(REPO, 'test-results')
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-
-if (!BASE) {
-  console.error('CITYGRID_URL is not set (e.g. http://127.0.0.1:18080)')
-  process.exit(2)
-}
-
-async function apiLogin(username) {
-  const res = await fetch(`${BASE}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  })
-  assert.equal(res.status, 200, `login ${username}`)
-  const cookie = res.headers.get('set-cookie').split(';')[0]
-  const { csrf_token } = await res.json()
-  return async (method, p, body) => {
-    const r = await fetch(`${BASE}/api/v1${p}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf_token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    const text = await r.text()
-    return { status: r.status, body: text ? JSON.parse(text) : null }
-  }
-}
 
 // Whole years on `today` (YYYY-MM-DD) for a birth date.
 function age(birth, today) {
