@@ -5,10 +5,10 @@ set -euo pipefail
 
 PACKAGES=(
   # build
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git
   # C++ libraries
   libboost-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev libpqxx-dev libpq-dev
-  libgeos-dev libsodium-dev libgcrypt20-dev libcli11-dev libtomlplusplus-dev libxlsxwriter-dev
+  libgeos-dev libsodium-dev libcli11-dev libtomlplusplus-dev libxlsxwriter-dev
   libzip-dev libpugixml-dev libicu-dev
   libvips-dev libexif-dev
   # tests, fuzzing, benchmarks
