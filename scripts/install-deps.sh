@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # build
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache
   # C++ libraries
   libboost-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev libpqxx-dev libpq-dev
   libgeos-dev libsodium-dev libcli11-dev libtomlplusplus-dev libxlsxwriter-dev
