@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Installs every build, run and test dependency from Debian's packages (as root). Idempotent:
 # packages already present are skipped, and `apt-get update` runs only when something is missing.
+# scripts/check-deps.mjs (run by the test command) fails when something the build, the binary or a
+# script uses is not installable from this list, or when a listed package is used by nothing.
 set -euo pipefail
 
 PACKAGES=(
   # build
-  build-essential cmake ninja-build pkg-config git ccache
+  build-essential cmake ninja-build pkgconf ccache
   # C++ libraries
-  libboost-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev libpqxx-dev libpq-dev
+  libboost-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev libpqxx-dev
   libgeos-dev libsodium-dev libcli11-dev libtomlplusplus-dev libxlsxwriter-dev
   libzip-dev libpugixml-dev libicu-dev
   libvips-dev libexif-dev
   # tests, fuzzing, benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev curl sqlite3
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev curl
   postgresql-15 postgresql-15-postgis-3
+  wrk bc
   # web app and browser tests (Node 20 + npm come with the machine image; see README)
   chromium fonts-noto-cjk
 )

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <stdexcept>
 
 #include "api/errors.hpp"
 #include "auth/random.hpp"
@@ -30,10 +31,21 @@ void AddSecurityHeaders(Response& r) {
   r.AddHeader("Referrer-Policy", "no-referrer");
 }
 
+namespace {
+// `trusted_proxies` was validated when the config was loaded; a Config built in code with a bad
+// value is a start-up bug and fails fast.
+NetworkSet TrustedProxies(const std::string& text) {
+  auto set = NetworkSet::Parse(text);
+  if (!set.ok()) throw std::invalid_argument("trusted_proxies: " + set.error().message);
+  return std::move(set).value();
+}
+}  // namespace
+
 App::App(store::Store& store, const Clock& clock, Config config)
     : store_(store),
       clock_(clock),
       config_(std::move(config)),
+      trusted_proxies_(TrustedProxies(config_.trusted_proxies)),
       auth_(store, clock,
             auth::AuthOptions{config_.session_idle_ms, config_.session_absolute_ms,
                               config_.login_max_failures, config_.login_window_ms,
@@ -61,6 +73,11 @@ Response App::Handle(Request& request) {
   auto start = std::chrono::steady_clock::now();
   std::string route_label = "static";
   Response response;
+  if (!trusted_proxies_.empty()) {
+    auto xff = request.headers.find("x-forwarded-for");
+    if (xff != request.headers.end())
+      request.remote_address = ClientAddress(request.remote_address, xff->second, trusted_proxies_);
+  }
   try {
     response = Dispatch(request, route_label);
   } catch (const std::exception& e) {

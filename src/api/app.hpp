@@ -24,6 +24,7 @@
 #include "cases/routing.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/net_address.hpp"
 #include "geo/grid_index.hpp"
 #include "media/media.hpp"
 #include "reports/catalog.hpp"
@@ -140,6 +141,7 @@ class App {
   store::Store& store_;
   const Clock& clock_;
   Config config_;
+  NetworkSet trusted_proxies_;  // from config_.trusted_proxies (validated when loaded)
   auth::Authenticator auth_;
   Router router_;
   Metrics metrics_;

@@ -61,6 +61,38 @@ TEST(App, LoginIsRateLimited) {
   ExpectJsonError(r, 429, "rate_limited");
 }
 
+// Behind a reverse proxy the login limit counts per client, not per proxy: X-Forwarded-For is
+// believed from `trusted_proxies` only, so a client cannot forge its way out of a lockout.
+TEST(App, LoginLimitSeesClientsBehindTrustedProxy) {
+  auto lock_out_then_try = [](TestCity& city) {
+    const std::map<std::string, std::string> from_a{{"x-forwarded-for", "198.51.100.1"}};
+    const std::map<std::string, std::string> from_b{{"x-forwarded-for", "198.51.100.2"}};
+    for (const char* user : {"alice", "ga", "gb"})  // three usernames: the address limit trips
+      city.Call("POST", "/api/v1/session", std::string(R"({"username":")") + user + R"(","password":"wrong"})",
+                "", "", from_a);
+    auto a = city.Call("POST", "/api/v1/session", R"({"username":"jin","password":"password-1"})", "", "", from_a);
+    auto b = city.Call("POST", "/api/v1/session", R"({"username":"rita","password":"password-1"})", "", "", from_b);
+    return std::pair{a.status, b.status};
+  };
+  Config behind_proxy;
+  behind_proxy.login_max_failures = 3;
+  behind_proxy.trusted_proxies = "127.0.0.1, ::1";
+  TestCity proxied("xff_trusted", behind_proxy);
+  EXPECT_EQ(lock_out_then_try(proxied), std::pair(429, 200));
+
+  // Without a trusted proxy every request is the peer's (127.0.0.1): both clients are locked out.
+  Config direct;
+  direct.login_max_failures = 3;
+  TestCity plain("xff_untrusted", direct);
+  EXPECT_EQ(lock_out_then_try(plain), std::pair(429, 429));
+
+  // A bad setting is refused when the config is loaded.
+  Config c;
+  auto s = ApplyEnvironment({{"CITYGRID_TRUSTED_PROXIES", "10.0.0.0/40"}}, c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("trusted_proxies"), std::string::npos) << s.error().message;
+}
+
 TEST(App, OrgUnitAndChildren) {
   TestCity city("org");
   auto l = city.LogIn("alice");

@@ -1,4 +1,5 @@
 #include "core/config.hpp"
+#include "core/net_address.hpp"
 
 #include <charconv>
 #include <functional>
@@ -63,6 +64,10 @@ const std::map<std::string, Setter>& Setters() {
       {"data_root", [](auto&, auto& v, Config& c) { c.data_root = v; return Status(); }},
       {"case_eval_interval_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.case_eval_interval_ms, 1000, 1LL << 40); }},
       {"feed_interval_ms", [](auto& k, auto& v, Config& c) { return ParseInt<std::int64_t>(k, v, c.feed_interval_ms, 100, 1LL << 40); }},
+      {"trusted_proxies", [](auto& k, auto& v, Config& c) {
+         if (auto n = NetworkSet::Parse(v); !n.ok())
+           return Status(MakeError(ErrorCode::kInvalid, "config key '" + k + "': " + n.error().message));
+         c.trusted_proxies = v; return Status(); }},
       {"public_reports_per_hour", [](auto& k, auto& v, Config& c) { return ParseInt<int>(k, v, c.public_reports_per_hour, 1, 1'000'000); }},
   };
   return setters;

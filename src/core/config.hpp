@@ -40,6 +40,9 @@ struct Config {
   std::int64_t case_eval_interval_ms = 60'000;  // how often the deadline job runs
   std::int64_t feed_interval_ms = 1000;       // how often the change feed picks up other nodes' writes
   int public_reports_per_hour = 10;           // public and Open311 submissions per address
+  // Reverse proxies (addresses, CIDR networks, comma-separated) whose X-Forwarded-For is believed,
+  // so login limits and public-report limits see the client's address. Empty: none.
+  std::string trusted_proxies;
 
   // The database URL with the default applied.
   std::string EffectiveDbUrl() const;

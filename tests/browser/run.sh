@@ -8,6 +8,8 @@ CITYGRID=$1
 DIR=$(mktemp -d)
 trap 'stop_server; rm -rf "$DIR"' EXIT
 [ -f "$ROOT/web/dist/index.html" ] || fail "web app not built (scripts/build.sh)"
+# Screenshots and layout checks need Chinese glyphs (fonts-noto-cjk), not tofu boxes.
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || fail "no CJK font: apt-get install fonts-noto-cjk"
 "$CITYGRID" seed --scale demo --data-dir "$DIR" --source "$ROOT/data/baotou" >/dev/null
 start_server "$DIR" --web-root "$ROOT/web/dist"
 cd "$ROOT"
