@@ -393,7 +393,7 @@ function needProgram(prog, where) {
   if (!prog || BUILTINS.has(prog) || functions.has(prog) || IMAGE_PROGRAMS.has(prog)) return;
   if (/[$*?<>={}\[\]]/.test(prog) || /^[-\d]/.test(prog) || prog.startsWith('.')) return;
   if (prog.includes('/')) {
-    if (!prog.startsWith('/') || prog.startsWith(ROOT) || prog.startsWith('/tmp')) return;
+    if (!prog.startsWith('/') || prog.startsWith(ROOT) || prog.startsWith('/tmp') || prog.startsWith('/usr/local/')) return;
     if (fs.existsSync(prog)) need(`program ${prog}`, where, prog);
     else if (/^\/(usr|bin|sbin)\//.test(prog)) problems.push(`${where} runs ${prog}, which does not exist here: add the package that provides it to ${rel(DEPS)}.`);
     return;

@@ -17,6 +17,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev curl
   postgresql-15 postgresql-15-postgis-3
   wrk bc
+  # production setup tests (tests/deploy): the systemd unit, nginx in front, log rotation
+  systemd nginx logrotate openssl
   # web app and browser tests (Node 20 + npm come with the machine image; see README)
   chromium fonts-noto-cjk
 )

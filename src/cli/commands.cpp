@@ -410,6 +410,14 @@ int ImportPersons(const Config& config, const ImportArgs& args) {
   return 0;
 }
 
+int GenerateKey(const Config& config) {
+  const std::string path = config.EffectiveMasterKeyFile();
+  if (auto s = privacy::KeyRing::Generate(path); !s.ok()) return Fail(s.error());
+  std::cout << "created master key " << path << " (mode 0600). Keep a copy apart from the backups: "
+            << "without it the encrypted ID and phone numbers cannot be read.\n";
+  return 0;
+}
+
 int CheckDb(const Config& config) {
   auto store = OpenStore(config);
   if (!store.ok()) return Fail(store.error());

@@ -38,5 +38,8 @@ int ImportPersons(const Config& config, const ImportArgs& args);
 int CheckGrids(const Config& config, double tolerance);
 // Prints "ok" and returns 0 if Store::CheckIntegrity passes; else prints what failed, 1.
 int CheckDb(const Config& config);
+// `citygrid key generate`: a new master key file at config.EffectiveMasterKeyFile(), mode 0600;
+// exit 1 without touching anything when the file exists or cannot be created.
+int GenerateKey(const Config& config);
 
 }  // namespace cg::cli

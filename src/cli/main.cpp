@@ -117,6 +117,13 @@ int main(int argc, char** argv) {
   import_persons->add_option("--batch", import_args.batch, "rows per transaction (default 2000)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
 
+  auto* key = app.add_subcommand("key", "Manage the master key of ID/phone encryption");
+  key->require_subcommand(1);
+  Common key_c;
+  auto* key_generate = key->add_subcommand(
+      "generate", "Create the master key file (mode 0600; refuses to overwrite one) at master_key_file");
+  AddCommon(key_generate, key_c);
+
   auto* check = app.add_subcommand("check", "Consistency checks");
   check->require_subcommand(1);
   Common check_c;
@@ -163,6 +170,9 @@ int main(int argc, char** argv) {
   }
   if (*import_persons) {
     return with_config(import_c, [&](cg::Config config) { return cg::cli::ImportPersons(config, import_args); });
+  }
+  if (*key_generate) {
+    return with_config(key_c, [](cg::Config config) { return cg::cli::GenerateKey(config); });
   }
   if (*check_db) {
     return with_config(check_c, [](cg::Config config) { return cg::cli::CheckDb(config); });
