@@ -64,7 +64,8 @@ function installedPackages() {
   for (const line of run('dpkg-query', ['-W', '-f', fmt]).split('\n')) {
     if (!line) continue;
     const [name, status, essential, priority, depends, provides] = line.split('\t');
-    if (!status.endsWith('ok installed')) continue;
+    // Installed, also while dpkg is running a trigger (e.g. libc-bin's ldconfig) during an install.
+    if (!/ ok (installed|triggers-pending|triggers-awaited)$/.test(status)) continue;
     const deps = depends.split(',').map((d) => d.trim()).filter(Boolean)
       .map((d) => d.split('|').map((a) => a.trim().split(/[\s:(]/)[0]).filter(Boolean));
     db.set(name, { deps, base: essential === 'yes' || priority === 'required' });

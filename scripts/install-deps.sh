@@ -13,6 +13,7 @@ PACKAGES=(
   libgeos-dev libsodium-dev libcli11-dev libtomlplusplus-dev libxlsxwriter-dev
   libzip-dev libpugixml-dev libicu-dev
   libvips-dev libexif-dev
+  libespeak-ng-dev libopusenc-dev libopusfile-dev
   # tests, fuzzing, benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev curl
   postgresql-15 postgresql-15-postgis-3
