@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <chrono>
 
+#include "api/http_probe.hpp"
 #include "api/test_city.hpp"
 
 namespace cg::api {
@@ -185,6 +186,39 @@ TEST_F(ServerTest, StopFinishesAndRefusesNewConnections) {
   boost::system::error_code ec;
   s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
   EXPECT_TRUE(ec) << "still accepting after Stop";
+}
+
+TEST_F(ServerTest, ProbeReadsHealthAndReportsWhatIsWrong) {
+  auto ok = ProbeHttp("127.0.0.1", server_->port(), "/healthz");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_NE(ok->body.find("ok"), std::string::npos) << ok->body;
+  auto missing = ProbeHttp("127.0.0.1", server_->port(), "/api/v1/no-such-route");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(ProbeHttp("127.0.0.1", server_->port(), "/a b").error().code, ErrorCode::kInvalid);
+  const auto port = server_->port();
+  server_->Stop(2000);
+  auto down = ProbeHttp("127.0.0.1", port, "/healthz", 500);
+  ASSERT_FALSE(down.ok());
+  EXPECT_NE(down.error().message.find("nothing listens"), std::string::npos) << down.error().message;
+}
+
+TEST(Probe, SomethingThatIsNotHttpIsReported) {
+  asio::io_context ioc;
+  tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const auto port = acceptor.local_endpoint().port();
+  std::thread peer([&] {
+    tcp::socket s(ioc);
+    acceptor.accept(s);
+    boost::system::error_code ec;
+    asio::write(s, asio::buffer(std::string("SSH-2.0-OpenSSH_9.2\r\n")), ec);
+    s.shutdown(tcp::socket::shutdown_both, ec);
+  });
+  auto r = ProbeHttp("127.0.0.1", port, "/healthz", 2000);
+  peer.join();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("did not answer in HTTP"), std::string::npos) << r.error().message;
 }
 
 }  // namespace

@@ -31,6 +31,18 @@ TEST(Random, TokensAreLongAndDistinct) {
   EXPECT_FALSE(SecureEquals("x", "y"));
 }
 
+TEST(Random, Sha256StreamMatchesOneShotAcrossSplits) {
+  const std::string data = "citygrid-backup " + std::string(100000, 'x') + " end";
+  for (std::size_t split : {std::size_t{0}, std::size_t{1}, std::size_t{64}, std::size_t{65537}, data.size()}) {
+    Sha256Stream h;
+    h.Update(std::string_view(data).substr(0, split));
+    h.Update(std::string_view(data).substr(split));
+    EXPECT_EQ(h.FinishHex(), Sha256Hex(data)) << split;
+  }
+  Sha256Stream empty;
+  EXPECT_EQ(empty.FinishHex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 TEST(LoginLimiter, LocksAfterMaxFailuresAndRecovers) {
   ManualClock clock;
   LoginLimiter limiter(clock, 3, 60'000);

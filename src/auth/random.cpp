@@ -36,6 +36,25 @@ std::string Sha256Hex(std::string_view data) {
   return std::string(hex);
 }
 
+Sha256Stream::Sha256Stream() {
+  static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(state_));
+  EnsureSodium();
+  crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_));
+}
+
+void Sha256Stream::Update(std::string_view data) {
+  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_),
+                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+}
+
+std::string Sha256Stream::FinishHex() {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_), digest);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex);
+}
+
 bool SecureEquals(std::string_view a, std::string_view b) {
   // Compare digests so the length of the secret leaks nothing either.
   return sodium_memcmp(Sha256Hex(a).data(), Sha256Hex(b).data(), crypto_hash_sha256_BYTES * 2) == 0;

@@ -419,8 +419,18 @@ int GenerateKey(const Config& config) {
 }
 
 int CheckDb(const Config& config) {
-  auto store = OpenStore(config);
+  // Checks what is there: never creates or migrates a database (an empty new one would pass).
+  const std::string url = config.EffectiveDbUrl();
+  if (url.starts_with("sqlite://") && !std::filesystem::exists(url.substr(9)))
+    return Fail(MakeError(ErrorCode::kNotFound, "no database at " + url.substr(9)));
+  auto store = store::Store::Open(url);
   if (!store.ok()) return Fail(store.error());
+  auto version = (*store)->SchemaVersion();
+  if (!version.ok()) return Fail(version.error());
+  if (*version != store::Store::LatestSchemaVersion())
+    return Fail(MakeError(ErrorCode::kInternal, "schema version " + std::to_string(*version) + ", this build expects " +
+                                                    std::to_string(store::Store::LatestSchemaVersion()) +
+                                                    " (run citygrid migrate)"));
   auto st = (*store)->CheckIntegrity();
   if (!st.ok()) return Fail(st.error());
   std::cout << "ok\n";

@@ -1,5 +1,5 @@
 // citygrid: one binary, subcommands serve | migrate | seed | import persons | user add | apikey add |
-// check grids | check db.
+// key generate | check grids | check db | backup | restore | migrate-data | doctor.
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <optional>
@@ -9,6 +9,7 @@
 
 #include "api/app.hpp"
 #include "api/http_server.hpp"
+#include "cli/backup.hpp"
 #include "cli/commands.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
@@ -135,6 +136,37 @@ int main(int argc, char** argv) {
   auto* check_db = check->add_subcommand("db", "Database integrity (SQLite integrity and foreign-key checks; cases complete)");
   AddCommon(check_db, check_c);
 
+  Common backup_c;
+  std::string backup_to;
+  auto* backup = app.add_subcommand(
+      "backup", "Online, consistent copy of the database to a new file (the master key is not in it)");
+  AddCommon(backup, backup_c);
+  backup->add_option("--to", backup_to, "backup file to create (must not exist)")->required();
+
+  Common restore_c;
+  std::string restore_from;
+  auto* restore = app.add_subcommand(
+      "restore", "Restore a backup into an empty database; needs the master key the backup names");
+  AddCommon(restore, restore_c);
+  restore->add_option("--from", restore_from, "backup file written by citygrid backup")->required();
+
+  Common migrate_data_c;
+  std::string migrate_from, migrate_to;
+  auto* migrate_data = app.add_subcommand(
+      "migrate-data", "Copy every table from a SQLite database into an empty PostgreSQL database");
+  AddCommon(migrate_data, migrate_data_c);
+  migrate_data->add_option("--from", migrate_from, "source, sqlite://PATH")->required();
+  migrate_data->add_option("--to", migrate_to, "target, postgresql://... (empty database)")->required();
+
+  Common doctor_c;
+  auto* doctor = app.add_subcommand(
+      "doctor", "Check an installation: database, schema, key file, disk, WAL, clock, web app, server");
+  AddCommon(doctor, doctor_c);
+  std::optional<std::uint16_t> doctor_port;
+  std::string doctor_host;
+  doctor->add_option("--port", doctor_port, "the server's port (default: the configured one)");
+  doctor->add_option("--host", doctor_host, "the server's address (default: the configured one)");
+
   CLI11_PARSE(app, argc, argv);
 
   auto with_config = [](const Common& c, auto&& fn) -> int {
@@ -173,6 +205,23 @@ int main(int argc, char** argv) {
   }
   if (*key_generate) {
     return with_config(key_c, [](cg::Config config) { return cg::cli::GenerateKey(config); });
+  }
+  if (*backup) {
+    return with_config(backup_c, [&](cg::Config config) { return cg::cli::Backup(config, backup_to); });
+  }
+  if (*restore) {
+    return with_config(restore_c, [&](cg::Config config) { return cg::cli::Restore(config, restore_from); });
+  }
+  if (*migrate_data) {
+    return with_config(migrate_data_c,
+                       [&](cg::Config config) { return cg::cli::MigrateData(config, migrate_from, migrate_to); });
+  }
+  if (*doctor) {
+    return with_config(doctor_c, [&](cg::Config config) {
+      if (doctor_port) config.port = *doctor_port;
+      if (!doctor_host.empty()) config.host = doctor_host;
+      return cg::cli::Doctor(config);
+    });
   }
   if (*check_db) {
     return with_config(check_c, [](cg::Config config) { return cg::cli::CheckDb(config); });

@@ -245,6 +245,9 @@ class BaseDataStore {
   virtual Status VerifyAuditChain();
   // Audit entries after `since_seq`, at most `limit` (system use: reviews, tests).
   virtual Result<std::vector<AuditEntry>> ListAudit(std::int64_t since_seq, std::int64_t limit);
+  // When the newest change-log entry was written (0 for an empty log): `citygrid doctor` compares
+  // it with the clock. Defined in backup.cpp.
+  virtual Result<Timestamp> LatestChangeAt();
 
  protected:
   // Backend hook: runs `body` in one transaction and commits when it returns (write: serialised

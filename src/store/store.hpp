@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -56,8 +57,13 @@ class Store : public BaseDataStore {
   virtual Status Migrate() = 0;
   // Highest applied migration number (0 for an empty database).
   virtual Result<int> SchemaVersion() = 0;
+  // The migration number this build brings a database to (what SchemaVersion() is after Migrate()).
+  static int LatestSchemaVersion();
   // "sqlite" or "postgresql".
   virtual std::string Backend() const = 0;
+  // The database engine's version and, for PostgreSQL, its installed extensions
+  // ("PostgreSQL 15.18; extensions: plpgsql 1.0, postgis 3.3.2"), for `citygrid doctor`.
+  virtual Result<std::string> ServerInfo() = 0;
 
   // --- Org tree -----------------------------------------------------------------------------
   // Inserts or replaces units by code, all in one transaction. System use (seeding) only.
@@ -119,6 +125,34 @@ class Store : public BaseDataStore {
   // kInternal with the database's own words if its integrity check fails (SQLite:
   // integrity_check + foreign_key_check; PostgreSQL: schema version and org-tree parents).
   virtual Status CheckIntegrity() = 0;
+
+  // Writes a consistent copy of the whole database to the new file `path` while the store stays
+  // in use (other processes may write meanwhile): SQLite `VACUUM INTO` (one read snapshot),
+  // PostgreSQL `pg_dump --format=custom` (one repeatable-read snapshot). kConflict if `path`
+  // exists, kUnavailable if the copy fails (nothing is left at `path` then).
+  virtual Status BackupTo(const std::string& path) = 0;
 };
+
+// Restores a copy written by Store::BackupTo into the database at `url`, which must be empty:
+// for SQLite the file must not exist (or be empty), for PostgreSQL the database must have no
+// tables of its own. The SQLite copy is checked (`PRAGMA integrity_check`) before it is put in
+// place; pg_restore stops at the first error. kConflict for a non-empty target, kInvalid for a
+// payload that is not a database of the right backend, kUnavailable for I/O or tool failures.
+Status RestoreDatabase(const std::string& url, const std::string& payload_path);
+
+// One table copied by CopySqliteToPostgres.
+struct TableCopy {
+  std::string table;
+  std::int64_t rows = 0;
+};
+// Copies the SQLite citygrid database at `sqlite_url` (read in one snapshot; it may stay in use)
+// into the PostgreSQL database at `pg_url`, which must be empty or hold only citygrid's schema
+// with no rows: migrates it, copies every table's rows unchanged in one transaction (foreign
+// keys checked at the end, identity sequences moved past the copied ids), compares row counts
+// and runs CheckIntegrity. `progress` is called as tables (and every 100,000 rows) are done.
+// kInvalid when the source is not at this build's schema version, kConflict when the target
+// has rows.
+Result<std::vector<TableCopy>> CopySqliteToPostgres(const std::string& sqlite_url, const std::string& pg_url,
+                                                    const std::function<void(const TableCopy&)>& progress);
 
 }  // namespace cg::store

@@ -3,6 +3,9 @@
 // instances fail with instructions, unless CITYGRID_TEST_SKIP_PG=1.
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -188,6 +191,23 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
 
 TEST_P(StoreContract, BackendNameMatches) {
   EXPECT_EQ(store_->Backend(), GetParam());
+}
+
+TEST_P(StoreContract, ServerInfoNamesTheEngineAndLatestVersionIsReached) {
+  auto info = store_->ServerInfo();
+  ASSERT_OK(info);
+  EXPECT_EQ(info->rfind(GetParam() == "sqlite" ? "SQLite 3." : "PostgreSQL 1", 0), 0u) << *info;
+  EXPECT_EQ(*store_->SchemaVersion(), Store::LatestSchemaVersion());
+}
+
+TEST_P(StoreContract, BackupRefusesAnExistingFileAndLeavesIt) {
+  const std::string path = ::testing::TempDir() + "/contract_backup_exists_" + GetParam();
+  { std::ofstream(path) << "keep"; }
+  EXPECT_CODE(store_->BackupTo(path), ErrorCode::kConflict);
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "keep");
+  std::remove(path.c_str());
 }
 
 TEST_P(StoreContract, MigrateTwiceIsNoOp) {

@@ -1,6 +1,7 @@
 #include "store/postgres/pg_store.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <condition_variable>
 #include <mutex>
 #include <new>
@@ -12,6 +13,7 @@
 #include "geo/wkb.hpp"
 #include "store/internal/common.hpp"
 #include "store/internal/pool.hpp"
+#include "store/internal/process.hpp"
 #include "store/internal/migrations.hpp"
 #include "store/postgres/pg_base.hpp"
 #include "store/postgres/pg_cases.hpp"
@@ -211,7 +213,8 @@ Error NotFound() { return MakeError(ErrorCode::kNotFound, "org unit not found");
 class PgStore final : public Store {
  public:
   explicit PgStore(const std::string& url)
-      : pool_(
+      : url_(url),
+        pool_(
             kMaxConnections,
             [url, statements = Statements()] {
               auto conn = std::make_unique<pqxx::connection>(url);
@@ -222,6 +225,32 @@ class PgStore final : public Store {
         cases_(OpenPgCaseStore(url)) {}
 
   CaseStore& Cases() override { return *cases_; }
+
+  Result<std::string> ServerInfo() override {
+    return Guard([&]() -> Result<std::string> {
+      auto lease = pool_.Acquire();
+      ReadTx tx(*lease);
+      std::string out = "PostgreSQL " + tx.exec("SHOW server_version")[0][0].as<std::string>() + "; extensions:";
+      bool first = true;
+      for (const auto& row : tx.exec("SELECT extname, extversion FROM pg_extension ORDER BY extname")) {
+        out += (first ? " " : ", ") + row[0].as<std::string>() + " " + row[1].as<std::string>();
+        first = false;
+      }
+      return out;
+    });
+  }
+
+  Status BackupTo(const std::string& path) override {
+    if (auto created = internal::CreatePrivateFile(path); !created.ok()) return created;
+    auto st = internal::RunProgram({"pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                                    "--file=" + path, "--dbname=" + url_});
+    if (!st.ok()) {
+      std::error_code ec;
+      std::filesystem::remove(path, ec);
+      return MakeError(ErrorCode::kUnavailable, "backup failed: " + st.error().message);
+    }
+    return {};
+  }
 
   // Opens one connection now so an unreachable server is reported by Open().
   void Connect() { auto lease = pool_.Acquire(); }
@@ -561,6 +590,7 @@ class PgStore final : public Store {
     RunPgBaseTx(*lease, write, body);
   }
 
+  std::string url_;
   Pool pool_;
   std::unique_ptr<CaseStore> cases_;
 };

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <filesystem>
 #include <condition_variable>
 #include <mutex>
 #include <new>
@@ -13,6 +14,7 @@
 #include "store/internal/common.hpp"
 #include "store/internal/pool.hpp"
 #include "store/internal/migrations.hpp"
+#include "store/internal/process.hpp"
 #include "store/sqlite/sqlite_base.hpp"
 
 #include "store/sqlite/sqlite_cases.hpp"
@@ -85,7 +87,8 @@ model::User ReadUser(Query& q) {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path)
-      : writer_(path), readers_(kMaxReaders, [path] {
+      : path_(path),
+        writer_(path), readers_(kMaxReaders, [path] {
           auto conn = std::make_unique<Conn>(path);
           conn->Exec("PRAGMA query_only=ON");
           return conn;
@@ -93,6 +96,23 @@ class SqliteStore final : public Store {
         cases_(OpenSqliteCaseStore(path)) {}
 
   CaseStore& Cases() override { return *cases_; }
+
+  Result<std::string> ServerInfo() override { return std::string("SQLite ") + sqlite3_libversion(); }
+
+  Status BackupTo(const std::string& path) override {
+    if (auto created = internal::CreatePrivateFile(path); !created.ok()) return created;
+    return Guard([&]() -> Status {
+      Conn c(path_);  // its own connection: VACUUM INTO reads one snapshot, writers go on
+      try {
+        RunSqlite(c.db(), "VACUUM INTO ?1", {internal::SqlParam::Text(path)});
+      } catch (const DbError& e) {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+        return MakeError(ErrorCode::kUnavailable, "backup failed: " + e.error.message);
+      }
+      return {};
+    });
+  }
 
   Status Migrate() override {
     return Guard([&]() -> Status {
@@ -522,6 +542,7 @@ class SqliteStore final : public Store {
   }
 
   std::mutex write_mu_;  // guards writer_ and its statement cache
+  std::string path_;
   Conn writer_;
   ReaderPool readers_;
   std::unique_ptr<CaseStore> cases_;
