@@ -94,4 +94,10 @@ Result<ProbeResponse> ProbeHttp(const std::string& host, std::uint16_t port, con
   return out;
 }
 
+std::string LocalAddressFor(const std::string& listen_host) {
+  if (listen_host.empty() || listen_host == "0.0.0.0") return "127.0.0.1";
+  if (listen_host == "::") return "::1";
+  return listen_host;
+}
+
 }  // namespace cg::api

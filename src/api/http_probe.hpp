@@ -19,4 +19,8 @@ struct ProbeResponse {
 Result<ProbeResponse> ProbeHttp(const std::string& host, std::uint16_t port, const std::string& path,
                                 int timeout_ms = 2000);
 
+// The address to reach a server listening on `listen_host` from this machine: a wildcard
+// (0.0.0.0, ::, empty) becomes the loopback of its family.
+std::string LocalAddressFor(const std::string& listen_host);
+
 }  // namespace cg::api

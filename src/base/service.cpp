@@ -19,10 +19,6 @@ const std::set<std::string, std::less<>> kCoreElements = {
 // Attributes whose values contain an ID number: refused until attributes can be encrypted.
 const std::set<std::string, std::less<>> kIdBearingElements = {"person.disability_certificate_no"};
 
-std::string Associated(std::int64_t id, const char* field) {
-  return std::string("person.") + field + ":" + std::to_string(id);
-}
-
 std::string JoinErrors(const std::vector<model::FieldError>& errors) {
   std::string out;
   for (const auto& e : errors) out += (out.empty() ? "" : "; ") + e.field + ": " + e.message;
@@ -66,6 +62,10 @@ std::optional<std::int64_t> ParseId(std::string_view s) {
 constexpr const char* kDerivedPersonFields[] = {"sex", "birth_date"};
 
 }  // namespace
+
+std::string SealAssociated(std::int64_t person_id, std::string_view field) {
+  return "person." + std::string(field) + ":" + std::to_string(person_id);
+}
 
 Service::Service(store::Store& store, const privacy::KeyRing& keys, const forms::Dictionary& dictionary,
                  const Clock& clock)
@@ -126,8 +126,8 @@ std::vector<model::FieldError> Service::Validate(const model::Scope& scope, Base
 }
 
 Status Service::Seal(store::BaseRecord& r, const std::string& id_number, const std::string& phone) const {
-  if (!id_number.empty()) r.id_number->cipher = cipher_.Encrypt(id_number, Associated(r.id, "id_number"));
-  if (!phone.empty()) r.phone->cipher = cipher_.Encrypt(phone, Associated(r.id, "phone"));
+  if (!id_number.empty()) r.id_number->cipher = cipher_.Encrypt(id_number, SealAssociated(r.id, "id_number"));
+  if (!phone.empty()) r.phone->cipher = cipher_.Encrypt(phone, SealAssociated(r.id, "phone"));
   return {};
 }
 
@@ -387,7 +387,7 @@ Result<store::Slice<store::BaseRecord>> Service::List(const model::Scope& scope,
 Result<std::string> Service::Decrypt(const store::BaseRecord& r, const char* field) const {
   const auto& sealed = std::string_view(field) == "phone" ? r.phone : r.id_number;
   if (!sealed) return MakeError(ErrorCode::kNotFound, std::string(field) + ": not recorded");
-  return cipher_.Decrypt(sealed->cipher, Associated(r.id, field));
+  return cipher_.Decrypt(sealed->cipher, SealAssociated(r.id, field));
 }
 
 Result<std::string> Service::Unmask(const model::Scope& scope, std::int64_t person_id, const std::string& field,

@@ -35,6 +35,10 @@ SearchKind ClassifySearch(model::BaseEntity entity, std::string_view q, Date tod
 // "id_number", "id_tail", "phone", "text" or "" for kNone.
 const char* SearchKindName(SearchKind kind);
 
+// The associated data a person's sealed field is encrypted with: "person.<field>:<id>", so a
+// cipher copied to another person or field does not open. Service and key rotation share it.
+std::string SealAssociated(std::int64_t person_id, std::string_view field);
+
 class Service {
  public:
   // All references must outlive the service.

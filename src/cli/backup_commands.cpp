@@ -28,6 +28,7 @@
 #include "auth/random.hpp"
 #include "store/store.hpp"
 #include "cli/backup.hpp"
+#include "cli/commands.hpp"
 #include "core/clock.hpp"
 #include <ctime>
 #include "privacy/key_ring.hpp"
@@ -40,11 +41,6 @@ namespace fs = std::filesystem;
 constexpr std::string_view kMagic = "citygrid-backup 1";
 constexpr std::size_t kMaxHeader = 4096;
 constexpr std::size_t kChunk = 1 << 20;
-
-int Fail(const Error& e) {
-  std::cerr << "error: " << e.message << "\n";
-  return e.code == ErrorCode::kInvalid ? 2 : 1;
-}
 
 std::string BackendOf(const std::string& url) {
   if (url.starts_with("sqlite://")) return "sqlite";

@@ -27,12 +27,13 @@
 #include "privacy/key_ring.hpp"
 
 namespace cg::cli {
-namespace {
 
 int Fail(const Error& e) {
   std::cerr << "error: " << e.message << "\n";
   return e.code == ErrorCode::kInvalid ? 2 : 1;
 }
+
+namespace {
 
 // The demo password of every seeded account; printed by `seed` and written in README.md.
 constexpr char kDemoPassword[] = "citygrid-demo";

@@ -41,5 +41,15 @@ int CheckDb(const Config& config);
 // `citygrid key generate`: a new master key file at config.EffectiveMasterKeyFile(), mode 0600;
 // exit 1 without touching anything when the file exists or cannot be created.
 int GenerateKey(const Config& config);
+// `citygrid key rotate`: refuses while a server answers on the configured port or the key comes
+// from CITYGRID_MASTER_KEY; puts a new key first in the key file, then re-seals every ID and
+// phone number and import review payload under it (docs/operations.md "Master key").
+int RotateKey(const Config& config);
+// `citygrid key reseal`: finishes an interrupted rotation (re-seals what is not under the
+// active key); also after putting a new key first in CITYGRID_MASTER_KEY by hand.
+int ResealKeys(const Config& config);
+
+// Prints "error: <message>"; exit code 2 for bad input (kInvalid), else 1.
+int Fail(const Error& e);
 
 }  // namespace cg::cli

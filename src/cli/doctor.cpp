@@ -244,9 +244,7 @@ void CheckFiles(const Config& config, Findings& f) {
 }
 
 void CheckServer(const Config& config, Findings& f) {
-  const std::string host = config.host == "0.0.0.0" || config.host.empty() ? "127.0.0.1"
-                           : config.host == "::"                           ? "::1"
-                                                                           : config.host;
+  const std::string host = api::LocalAddressFor(config.host);
   auto r = api::ProbeHttp(host, config.port, "/healthz");
   if (!r.ok()) {
     f.Add(Level::kWarn, "server", r.error().message,

@@ -40,10 +40,7 @@ cg::Result<cg::Config> LoadConfig(const Common& c) {
   return config;
 }
 
-int Fail(const cg::Error& e) {
-  std::cerr << "error: " << e.message << "\n";
-  return e.code == cg::ErrorCode::kInvalid ? 2 : 1;
-}
+using cg::cli::Fail;
 
 }  // namespace
 
@@ -124,6 +121,13 @@ int main(int argc, char** argv) {
   auto* key_generate = key->add_subcommand(
       "generate", "Create the master key file (mode 0600; refuses to overwrite one) at master_key_file");
   AddCommon(key_generate, key_c);
+  auto* key_rotate = key->add_subcommand(
+      "rotate", "Stop the server first. New master key first in the key file (old ones kept to read old "
+                "backups), then every ID/phone number re-encrypted and re-indexed under it");
+  AddCommon(key_rotate, key_c);
+  auto* key_reseal = key->add_subcommand(
+      "reseal", "Finish an interrupted rotation: re-seal what is not under the active key");
+  AddCommon(key_reseal, key_c);
 
   auto* check = app.add_subcommand("check", "Consistency checks");
   check->require_subcommand(1);
@@ -205,6 +209,12 @@ int main(int argc, char** argv) {
   }
   if (*key_generate) {
     return with_config(key_c, [](cg::Config config) { return cg::cli::GenerateKey(config); });
+  }
+  if (*key_rotate) {
+    return with_config(key_c, [](cg::Config config) { return cg::cli::RotateKey(config); });
+  }
+  if (*key_reseal) {
+    return with_config(key_c, [](cg::Config config) { return cg::cli::ResealKeys(config); });
   }
   if (*backup) {
     return with_config(backup_c, [&](cg::Config config) { return cg::cli::Backup(config, backup_to); });

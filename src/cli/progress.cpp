@@ -47,14 +47,17 @@ void Progress::Draw(bool final) {
   double rate = secs > 0 ? done_ / secs : 0;
   double frac = total_ > 0 ? std::min(1.0, static_cast<double>(done_) / total_) : 0;
   std::string line = label_;
-  if (tty_) {
+  if (tty_ && total_ > 0) {
     constexpr int kWidth = 30;
     int filled = static_cast<int>(frac * kWidth);
     line += " [" + std::string(filled, '#') + std::string(kWidth - filled, '-') + "]";
   }
-  char pct[16];
-  std::snprintf(pct, sizeof pct, " %3d%% ", static_cast<int>(frac * 100));
-  line += pct + Thousands(done_);
+  if (total_ > 0) {
+    char pct[16];
+    std::snprintf(pct, sizeof pct, " %3d%%", static_cast<int>(frac * 100));
+    line += pct;
+  }
+  line += " " + Thousands(done_);
   if (total_ > 0) line += "/" + Thousands(total_);
   line += " " + Thousands(static_cast<std::int64_t>(rate)) + "/s";
   if (final) {

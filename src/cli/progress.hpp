@@ -12,7 +12,8 @@ namespace cg::cli {
 
 class Progress {
  public:
-  // `tty`: draw the bar; false prints periodic lines. `total` may be 0 (unknown).
+  // `tty`: draw the bar; false prints periodic lines. `total` may be 0 (unknown: no bar or
+  // percentage, the count and rate only).
   Progress(std::string label, std::int64_t total, std::ostream& out, bool tty);
   // For stderr: draws the bar when stderr is a terminal.
   Progress(std::string label, std::int64_t total);

@@ -262,14 +262,12 @@ Importer::Match Importer::Compare(const store::BaseRecord& person, const model::
 }
 
 std::string Importer::Seal(const model::Fields& values, std::int64_t job_id, std::int64_t row_number) const {
-  return cipher_.Encrypt(EncodeValues(values),
-                         "import_row:" + std::to_string(job_id) + ":" + std::to_string(row_number));
+  return cipher_.Encrypt(EncodeValues(values), PayloadAssociated(job_id, row_number));
 }
 
 Result<model::Fields> Importer::Unseal(const store::ImportRow& row) const {
   if (row.payload.empty()) return MakeError(ErrorCode::kConflict, "the row holds no values to review");
-  auto plain = cipher_.Decrypt(row.payload, "import_row:" + std::to_string(row.job_id) + ":" +
-                                                std::to_string(row.row_number));
+  auto plain = cipher_.Decrypt(row.payload, PayloadAssociated(row.job_id, row.row_number));
   if (!plain.ok()) return MakeError(ErrorCode::kInternal, "review payload unreadable: " + plain.error().message);
   return DecodeValues(*plain);
 }

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "base/key_rotation.hpp"
 #include "base/service.hpp"
 #include "core/clock.hpp"
 #include "forms/dictionary.hpp"
@@ -83,6 +84,15 @@ struct Resolution {
 tabular::Table ResultsTable(const std::vector<store::ImportRow>& rows);
 // Every row of a job, in source order (paged from the store); kNotFound as GetImportJob.
 Result<std::vector<store::ImportRow>> AllRows(store::Store& store, const model::Scope& scope, std::int64_t job_id);
+
+// The associated data a review row's payload is encrypted with: "import_row:<job>:<row>".
+std::string PayloadAssociated(std::int64_t job_id, std::int64_t row_number);
+// After a master-key rotation (docs/operations.md "Master key"): re-encrypts every review
+// payload not under `keys.active()`, in batches; resumable like base::ResealPersons. kInvalid,
+// naming the row, for a payload that does not open.
+Result<base::ResealCounts> ResealImportPayloads(store::BaseDataStore& store, const privacy::KeyRing& keys,
+                                                const std::function<void(const base::ResealCounts&)>& progress = {},
+                                                std::int64_t batch = 1000);
 
 class Importer {
  public:

@@ -493,6 +493,87 @@ TEST_P(ImportTest, HostileFilesFailClearlyAndWriteNothing) {
   EXPECT_EQ(preview->encoding, "GB18030");
 }
 
+TEST_P(ImportTest, KeyRotationReSealsPersonsAndReviewPayloads) {
+  const std::string a = model::MakeResidentId("150203", Date{1950, 3, 4}, 11);
+  const std::string b = model::MakeResidentId("150203", Date{1960, 5, 6}, 22);
+  const auto pa = AddPerson(kGrid1, "王秀英", a, {{"phone", "13800000001"}});
+  const auto pb = AddPerson(kGrid1, "李建国", b);
+  auto job = Import("姓名,身份证号码,民族\n李建国," + b + ",蒙古族\n", kGrid1);  // a conflict: review row
+  ASSERT_TRUE(job.ok()) << job.error().message;
+  ASSERT_EQ(job->counts.review, 1);
+
+  // The rotated ring: a new key first, the old one ('b') kept.
+  const std::string new_hex(64, 'c'), old_hex(64, 'b');
+  auto rotated = privacy::KeyRing::FromHex(new_hex + "," + old_hex);
+  ASSERT_TRUE(rotated.ok());
+  std::vector<base::ResealCounts> seen;
+  auto persons = base::ResealPersons(*store_, *rotated, [&](const base::ResealCounts& c) { seen.push_back(c); }, 1);
+  ASSERT_TRUE(persons.ok()) << persons.error().message;
+  EXPECT_EQ(persons->seen, 2);
+  EXPECT_EQ(persons->resealed, 2);
+  EXPECT_EQ(seen.size(), 2u) << "one progress call per batch of 1";
+  auto payloads = ResealImportPayloads(*store_, *rotated);
+  ASSERT_TRUE(payloads.ok()) << payloads.error().message;
+  EXPECT_EQ(payloads->resealed, 1);
+
+  // Everything now opens with the new key alone, and not with the old one alone.
+  auto only_new = privacy::KeyRing::FromHex(new_hex);
+  ASSERT_TRUE(only_new.ok());
+  base::Service service(*store_, *only_new, *dict_, clock_);
+  Importer importer(service, *dict_, *only_new, clock_);
+  EXPECT_EQ(*service.Unmask(model::Scope::System(), pa, "id_number", "轮换核对", 1), a);
+  EXPECT_EQ(*service.Unmask(model::Scope::System(), pa, "phone", "轮换核对", 1), "13800000001");
+  EXPECT_EQ(*service.Unmask(model::Scope::System(), pb, "id_number", "轮换核对", 1), b);
+  EXPECT_FALSE(service_->Unmask(model::Scope::System(), pa, "id_number", "轮换核对", 1).ok())
+      << "the old ring alone no longer opens it";
+  // The blind and tail indexes follow the key: search by ID number, phone and ID tail finds them.
+  for (const std::string& q : {a, std::string("13800000001"), a.substr(14)}) {
+    auto found = service.List(model::Scope::System(), BaseEntity::kPerson, {"", q, {10, 0}});
+    ASSERT_TRUE(found.ok()) << q;
+    ASSERT_EQ(found->items.size(), 1u) << q;
+    EXPECT_EQ(found->items[0].id, pa) << q;
+  }
+  auto review = Rows(job->id);
+  ASSERT_EQ(review.size(), 1u);
+  auto values = importer.ReviewValues(review[0]);
+  ASSERT_TRUE(values.ok()) << values.error().message;
+  EXPECT_EQ((*values)["person.ethnicity"], "02");
+
+  // A second run has nothing to do; a new person sealed under the old key is picked up alone.
+  EXPECT_EQ(base::ResealPersons(*store_, *rotated)->resealed, 0);
+  EXPECT_EQ(ResealImportPayloads(*store_, *rotated)->resealed, 0);
+  const auto pc = AddPerson(kGrid1, "张伟", model::MakeResidentId("150203", Date{1990, 7, 8}, 33));
+  EXPECT_EQ(base::ResealPersons(*store_, *rotated)->resealed, 1);
+  EXPECT_TRUE(service.Unmask(model::Scope::System(), pc, "id_number", "轮换核对", 1).ok());
+
+  // A value whose blind index does not match is refused, naming the person; nothing is written.
+  auto sealed = store_->ListSealedPersons(0, 10);
+  ASSERT_TRUE(sealed.ok());
+  ASSERT_EQ(sealed->size(), 3u);
+  auto forged = (*sealed)[1];
+  const std::string kept_cipher = forged.id_number.cipher;
+  forged.id_number.index = std::string(16, '\x01');
+  ASSERT_TRUE(store_->ResealPersons({forged}).ok());
+  auto again = privacy::KeyRing::FromHex(std::string(64, 'd') + "," + new_hex);
+  ASSERT_TRUE(again.ok());
+  auto refused = base::ResealPersons(*store_, *again);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(refused.error().message.find("person " + std::to_string(forged.id)), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(store_->ListSealedPersons(forged.id - 1, 1)->at(0).id_number.cipher, kept_cipher);
+  // A payload that does not open is refused too.
+  auto payload_rows = store_->ListSealedImportPayloads(0, 0, 10);
+  ASSERT_TRUE(payload_rows.ok());
+  ASSERT_EQ(payload_rows->size(), 1u);
+  auto broken = (*payload_rows)[0];
+  broken.payload[broken.payload.size() - 1] ^= 1;
+  ASSERT_TRUE(store_->ResealImportPayloads({broken}).ok());
+  EXPECT_EQ(ResealImportPayloads(*store_, *again).error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(store_->ListSealedPersons(0, 0).error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(store_->ResealPersons({store::SealedPerson{999999, {}, {}}}).error().code, ErrorCode::kConflict);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

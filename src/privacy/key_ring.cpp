@@ -193,6 +193,33 @@ Result<KeyRing> KeyRing::LoadFile(const std::filesystem::path& path) {
   return ring;
 }
 
+namespace {
+
+// A new random key as the first lines of a key file (header comment, hex).
+std::string NewKeyText(KeyId* id) {
+  Key key;
+  randombytes_buf(key.data(), key.size());
+  if (id != nullptr) *id = KeyRing::IdOf(key);
+  std::string text = "# citygrid master key (active first; keep retired keys below it to read old data)\n" +
+                     ToHex(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())) + "\n";
+  sodium_memzero(key.data(), key.size());
+  return text;
+}
+
+// Sets mode 0600, writes all of `text` and fsyncs; false (errno set) on any failure.
+bool WritePrivate(int fd, std::string_view text) {
+  bool ok = ::fchmod(fd, 0600) == 0;
+  std::size_t done = 0;
+  while (ok && done < text.size()) {
+    const ssize_t w = ::write(fd, text.data() + done, text.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) ok = false; else done += static_cast<std::size_t>(w);
+  }
+  return ok && ::fsync(fd) == 0;
+}
+
+}  // namespace
+
 Status KeyRing::Generate(const std::filesystem::path& path) {
   EnsureSodium();
   const std::string name = "key file " + path.string();
@@ -202,20 +229,8 @@ Status KeyRing::Generate(const std::filesystem::path& path) {
                      errno == EEXIST ? name + " already exists; refusing to overwrite a key"
                                      : Errno(name));
   }
-  Key key;
-  randombytes_buf(key.data(), key.size());
-  std::string text =
-      "# citygrid master key (active first; keep retired keys below it to read old data)\n" +
-      ToHex(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())) + "\n";
-  sodium_memzero(key.data(), key.size());
-  bool ok = ::fchmod(fd, 0600) == 0;
-  std::size_t done = 0;
-  while (ok && done < text.size()) {
-    const ssize_t w = ::write(fd, text.data() + done, text.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) ok = false; else done += static_cast<std::size_t>(w);
-  }
-  ok = ok && ::fsync(fd) == 0;
+  std::string text = NewKeyText(nullptr);
+  const bool ok = WritePrivate(fd, text);
   const int saved = errno;
   ::close(fd);
   sodium_memzero(text.data(), text.size());
@@ -225,6 +240,64 @@ Status KeyRing::Generate(const std::filesystem::path& path) {
     return MakeError(ErrorCode::kUnavailable, Errno(name));
   }
   return Status::Ok();
+}
+
+Result<KeyId> KeyRing::RotateFile(const std::filesystem::path& path) {
+  EnsureSodium();
+  auto old = LoadFile(path);  // validates the file, its mode and every key in it
+  if (!old.ok()) return old.error();
+  const std::string name = "key file " + path.string();
+  std::string content;
+  {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return MakeError(ErrorCode::kUnavailable, Errno(name));
+    char buf[4096];
+    ssize_t r;
+    while ((r = ::read(fd, buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR)) {
+      if (r > 0) content.append(buf, static_cast<std::size_t>(r));
+    }
+    ::close(fd);
+  }
+  KeyId id = 0;
+  std::string text = NewKeyText(&id);
+  if (content.size() == 32 && content.find('\n') == std::string::npos) {
+    text += ToHex(content) + "\n";  // a raw 32-byte key file becomes a text one
+  } else {
+    std::string_view rest = content;
+    while (!rest.empty()) {
+      const auto nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+      while (!line.empty() && IsSpace(line.front())) line.remove_prefix(1);
+      while (!line.empty() && IsSpace(line.back())) line.remove_suffix(1);
+      if (line.empty() || line.front() == '#') continue;
+      text += std::string(line) + "\n";
+    }
+  }
+  sodium_memzero(content.data(), content.size());
+  const std::filesystem::path tmp = path.string() + ".rotating";
+  ::unlink(tmp.c_str());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    sodium_memzero(text.data(), text.size());
+    return MakeError(ErrorCode::kUnavailable, Errno("key file " + tmp.string()));
+  }
+  bool ok = WritePrivate(fd, text);
+  ::close(fd);
+  sodium_memzero(text.data(), text.size());
+  ok = ok && ::rename(tmp.c_str(), path.c_str()) == 0;
+  if (!ok) {
+    const int saved = errno;
+    ::unlink(tmp.c_str());
+    errno = saved;
+    return MakeError(ErrorCode::kUnavailable, Errno(name));
+  }
+  const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return id;
 }
 
 std::string ToHex(std::string_view bytes) {

@@ -53,6 +53,12 @@ class KeyRing {
   // exclusively. kConflict if it exists, kUnavailable if it cannot be written.
   static Status Generate(const std::filesystem::path& path);
 
+  // Rotation: puts a new random key first in the existing key file at `path`, keeping its keys
+  // after it as retired keys (they still decrypt, e.g. old backups). The file is replaced
+  // atomically (written beside it with mode 0600, fsynced, renamed). Returns the new key's id.
+  // Errors as LoadFile; kUnavailable if the new file cannot be written (the old one stays).
+  static Result<KeyId> RotateFile(const std::filesystem::path& path);
+
   KeyRing(KeyRing&& other) noexcept = default;
   KeyRing& operator=(KeyRing&& other) noexcept = default;
   KeyRing(const KeyRing&) = delete;

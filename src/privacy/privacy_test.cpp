@@ -229,6 +229,42 @@ TEST(KeyRingTest, GenerateAndLoadFile) {
   EXPECT_NE(KeyRing::LoadFile(dir.path() / "second.key")->active().id, ring->active().id);
 }
 
+TEST(KeyRingTest, RotateFilePutsANewKeyFirstAndKeepsTheOldOnes) {
+  TempDir dir;
+  const fs::path p = dir.path() / "master.key";
+  WriteFile(p, "# note\n" + kHexA + "\n\n" + kHexB + "\n", 0600);
+  auto before = KeyRing::LoadFile(p);
+  ASSERT_TRUE(before.ok());
+  const std::string sealed = FieldCipher(*before).Encrypt("150203198001011238", "person.id_number:1");
+  auto id = KeyRing::RotateFile(p);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto after = KeyRing::LoadFile(p);
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  EXPECT_EQ(after->size(), 3u);
+  EXPECT_EQ(after->active().id, *id);
+  EXPECT_NE(*id, before->active().id);
+  EXPECT_NE(after->Find(before->active().id), nullptr);
+  EXPECT_NE(after->Find(KeyRing::FromHex(kHexB)->active().id), nullptr);
+  // Old values still open; new ones are sealed under the new key.
+  EXPECT_EQ(*FieldCipher(*after).Decrypt(sealed, "person.id_number:1"), "150203198001011238");
+  EXPECT_EQ(*FieldCipher::KeyIdOf(FieldCipher(*after).Encrypt("x", "a")), *id);
+  struct stat st {};
+  ASSERT_EQ(::stat(p.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_FALSE(fs::exists(p.string() + ".rotating"));
+  // A raw 32-byte file becomes a text file with both keys.
+  std::string raw(32, '\x07');
+  WriteFile(p, raw, 0600);
+  ASSERT_TRUE(KeyRing::RotateFile(p).ok());
+  EXPECT_EQ(KeyRing::LoadFile(p)->size(), 2u);
+  // A bad file is refused and left as it was.
+  WriteFile(p, kHexA + "\n", 0644);
+  EXPECT_EQ(KeyRing::RotateFile(p).error().code, ErrorCode::kInvalid);
+  ::chmod(p.c_str(), 0600);
+  EXPECT_EQ(KeyRing::LoadFile(p)->size(), 1u);
+  EXPECT_EQ(KeyRing::RotateFile(dir.path() / "missing").error().code, ErrorCode::kNotFound);
+}
+
 TEST(KeyRingTest, FilePermissionsAreChecked) {
   TempDir dir;
   const fs::path p = dir.path() / "k";

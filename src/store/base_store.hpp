@@ -52,6 +52,20 @@ struct SealedValue {
   std::string masked;  // model::Mask*: what the change log records
 };
 
+// A person's sealed values, for re-sealing after a master-key rotation.
+struct SealedPerson {
+  std::int64_t id = 0;
+  SealedValue id_number;
+  std::optional<SealedValue> phone;
+};
+
+// An import review row's encrypted payload (privacy::FieldCipher output, binary).
+struct SealedImportPayload {
+  std::int64_t job_id = 0;
+  std::int64_t row_number = 0;
+  std::string payload;
+};
+
 // One base-data row. `fields` holds the entity's plain fields and, keyed by data-element code
 // (e.g. "person.elderly_living_alone"), its attributes; never ID or phone numbers.
 struct BaseRecord {
@@ -245,6 +259,17 @@ class BaseDataStore {
   virtual Status VerifyAuditChain();
   // Audit entries after `since_seq`, at most `limit` (system use: reviews, tests).
   virtual Result<std::vector<AuditEntry>> ListAudit(std::int64_t since_seq, std::int64_t limit);
+  // Master-key rotation (`citygrid key rotate`, defined in key_rotation.cpp): the sealed columns
+  // of persons with id > `after_id` in id order (binary values; `masked` empty), at most `limit`,
+  // and their replacement — cipher, blind index and tail index of each value, one transaction,
+  // no change-log entry (the values are the same; only their encryption changes).
+  virtual Result<std::vector<SealedPerson>> ListSealedPersons(std::int64_t after_id, std::int64_t limit);
+  virtual Status ResealPersons(const std::vector<SealedPerson>& rows);
+  // The same for import review rows' encrypted payloads, after (job_id, row_number).
+  virtual Result<std::vector<SealedImportPayload>> ListSealedImportPayloads(std::int64_t after_job,
+                                                                            std::int64_t after_row,
+                                                                            std::int64_t limit);
+  virtual Status ResealImportPayloads(const std::vector<SealedImportPayload>& rows);
   // When the newest change-log entry was written (0 for an empty log): `citygrid doctor` compares
   // it with the clock. Defined in backup.cpp.
   virtual Result<Timestamp> LatestChangeAt();

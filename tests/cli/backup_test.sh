@@ -7,7 +7,7 @@
 # the backup began is there and that an ID number still opens (unmask) with the same key.
 # Then hostile backups (truncated, flipped byte, bad header, wrong key, other backend, non-empty
 # target) are refused with a clear message, SQLite -> PostgreSQL `migrate-data` is run while the
-# server still writes, and `citygrid doctor` is checked on a healthy and on broken installations.
+# server still writes, the master key is rotated, and `citygrid doctor` is checked on a healthy and on broken installations.
 # PostgreSQL parts run when CITYGRID_TEST_PG_URL is set (scripts/test.sh sets it).
 # Usage: backup_test.sh CITYGRID_BINARY
 set -euo pipefail
@@ -170,9 +170,54 @@ restore_and_check() {
   echo "$name: restored, check db ok, $(count "$run/cases.before") cases and $(count "$run/persons.before") persons acknowledged before the backup all present, ID numbers open"
 }
 
+# rotate_and_check NAME [--db URL]: master-key rotation on NAME's restored installation. Refused
+# while its server runs; then every ID and phone number is re-sealed under the new key: ID
+# numbers open (unmask), search by ID number and by phone finds the person, check db passes, and
+# the backup taken before the rotation still restores with the rotated key file.
+rotate_and_check() {
+  local name=$1; shift
+  local run="$DIR/$name" new="$DIR/$name-restored" out err rc
+  local old_key; old_key=$(grep -v '^#' "$new/master.key" | head -1)
+  start_server "$new" "$@"
+  set +e; err=$(CITYGRID_PORT=${BASE_URL##*:} "$CITYGRID" key rotate --data-dir "$new" "$@" 2>&1); rc=$?; set -e
+  [ $rc -ne 0 ] && echo "$err" | grep -q "stop it first" || fail "$name: key rotate while serving: rc=$rc $err"
+  [ "$(grep -v '^#' "$new/master.key" | head -1)" = "$old_key" ] || fail "$name: a refused rotation changed the key file"
+  stop_server
+  set +e; err=$(CITYGRID_MASTER_KEY=$old_key "$CITYGRID" key rotate --data-dir "$new" "$@" 2>&1); rc=$?; set -e
+  [ $rc -ne 0 ] && echo "$err" | grep -q "CITYGRID_MASTER_KEY is set" || fail "$name: key rotate with the key in the environment: $err"
+  out=$("$CITYGRID" key rotate --data-dir "$new" "$@" 2>/dev/null) || fail "$name: key rotate: $out"
+  local persons; persons=$(grep -c . "$run/persons.before")
+  echo "$out" | grep -q "persons and .* import review rows re-sealed" || fail "$name: key rotate output: $out"
+  [ "$(grep -v '^#' "$new/master.key" | grep -c .)" = 2 ] || fail "$name: the rotated key file does not hold two keys"
+  [ "$(grep -v '^#' "$new/master.key" | sed -n 2p)" = "$old_key" ] || fail "$name: the old key is not kept second"
+  [ "$(grep -v '^#' "$new/master.key" | head -1)" != "$old_key" ] || fail "$name: the active key did not change"
+  [ "$(stat -c %a "$new/master.key")" = 600 ] || fail "$name: rotated key file mode $(stat -c %a "$new/master.key")"
+  # A second run finds nothing left to do.
+  out=$("$CITYGRID" key reseal --data-dir "$new" "$@" 2>/dev/null) || fail "$name: key reseal: $out"
+  echo "$out" | grep -q ": 0 of [0-9]* persons and 0 of" || fail "$name: key reseal after a rotation re-sealed again: $out"
+  out=$("$CITYGRID" check db --data-dir "$new" "$@" 2>&1) || fail "$name: check db after rotation: $out"
+  # Served with only the new key active: old persons open and are found by ID and phone number.
+  start_server "$new" "$@"
+  verify "$BASE_URL" "$run" .before
+  local jar="$new/rot.jar" first rid idn n
+  login "$BASE_URL" "$jar" jinhua >/dev/null
+  first=$(head -1 "$run/persons.before"); rid=${first% *}; idn=${first#* }
+  curl -s -b "$jar" "$BASE_URL/api/v1/persons?q=$idn" | grep -q "\"id\":$rid\b" || fail "$name: search by ID number after rotation"
+  n=$(curl -s -b "$jar" "$BASE_URL/api/v1/persons/$rid" | grep -o '"phone":"[^"]*"' | head -1)
+  curl -s -b "$jar" "$BASE_URL/api/v1/persons?q=139$(printf %08d 0)" | grep -q "\"id\":$rid\b" || fail "$name: search by phone after rotation ($n)"
+  stop_server
+  # The backup from before the rotation restores with the rotated key file (its old key is kept).
+  local again="$DIR/$name-again"; mkdir -m 700 "$again"; cp -p "$new/master.key" "$again/master.key"
+  local db_args=("$@")
+  if [ "${1:-}" = --db ]; then db_args=(--db "$(new_pg_db "${name}_again")"); fi
+  out=$("$CITYGRID" restore --data-dir "$again" "${db_args[@]}" --from "$run/backup.cgb" 2>&1) || fail "$name: restore of a pre-rotation backup with the rotated key: $out"
+  echo "$name: key rotated (refused while serving and from the environment), $persons+ persons re-sealed, ID numbers open and are found, a pre-rotation backup still restores"
+}
+
 # --- SQLite ----------------------------------------------------------------------------------
 load_and_backup sqlite
 restore_and_check sqlite
+rotate_and_check sqlite
 run="$DIR/sqlite"
 
 # Hostile backups: each refused with its reason, nothing written.
@@ -242,6 +287,7 @@ if [ -n "${CITYGRID_TEST_PG_URL:-}" ]; then
   load_and_backup postgresql --db "$src"
   dst=$(new_pg_db backup_dst)
   restore_and_check postgresql --db "$dst"
+  rotate_and_check postgresql --db "$dst"
   # A SQLite backup into PostgreSQL is refused (that is migrate-data's job); so is a non-empty target.
   set +e; err=$("$CITYGRID" restore --data-dir "$DIR/sqlite-restored" --db "$dst" --from "$run/backup.cgb" 2>&1); rc=$?; set -e
   [ $rc -ne 0 ] && echo "$err" | grep -q "backup is of a sqlite database" || fail "sqlite backup into postgresql: $err"
