@@ -17,6 +17,7 @@
 #include "model/base_data.hpp"
 #include "model/scope.hpp"
 #include "store/import_store.hpp"
+#include "store/notice_store.hpp"
 
 namespace cg::store {
 
@@ -270,6 +271,43 @@ class BaseDataStore {
                                                                             std::int64_t after_row,
                                                                             std::int64_t limit);
   virtual Status ResealImportPayloads(const std::vector<SealedImportPayload>& rows);
+  // --- Notices and loudspeaker stations (store/notice_store.hpp, notice_store.cpp) -------------
+  // Writes `notice` (id and status set here) and, for a loudspeaker notice, its `audio` and a play
+  // row for every active station under its scope_code, in one transaction. kNotFound when the
+  // target is outside `scope` or no such org unit; kInvalid for a loudspeaker notice without audio.
+  virtual Result<Notice> CreateNotice(const model::Scope& scope, Notice notice, const std::string& audio_mime,
+                                      const std::string& audio);
+  // A notice `scope` manages (its target inside the scope) or receives (its target above the
+  // scope's root); kNotFound otherwise.
+  virtual Result<Notice> GetNotice(const model::Scope& scope, std::int64_t id);
+  // Notices that reach org unit `unit_code` (targeted at it or above it) or lie below it, newest
+  // first; `published_only` leaves out withdrawn ones. kNotFound for a unit outside `scope`
+  // (pass model::Scope::System() for the public pages).
+  virtual Result<Slice<Notice>> ListNotices(const model::Scope& scope, const std::string& unit_code,
+                                            bool published_only, Page page);
+  // Withdraws a published notice managed by `scope`; its unplayed plays are no longer served.
+  // kNotFound as GetNotice but for managed notices only; kConflict if it is withdrawn already.
+  virtual Result<Notice> WithdrawNotice(const model::Scope& scope, std::int64_t id, const std::string& reason,
+                                        Timestamp at);
+  // The audio of a notice (mime, bytes); kNotFound if it has none.
+  virtual Result<std::pair<std::string, std::string>> GetNoticeAudio(std::int64_t id);
+  // Registers a station under `scope` with the SHA-256 (hex) of its token. kNotFound for an org
+  // unit outside `scope`.
+  virtual Result<BroadcastStation> CreateStation(const model::Scope& scope, BroadcastStation station,
+                                                 const std::string& token_hash);
+  virtual Result<Slice<BroadcastStation>> ListStations(const model::Scope& scope, Page page);
+  // The active station whose token hashes to `token_hash`; kNotFound otherwise.
+  virtual Result<BroadcastStation> FindStationByToken(const std::string& token_hash);
+  // A station's playlist: its unplayed copies of published notices whose play_by is after `now`,
+  // urgent first, then oldest first, at most `limit`; marks them fetched and the station seen.
+  virtual Result<std::vector<Notice>> StationPlaylist(std::int64_t station_id, Timestamp now, std::int64_t limit);
+  // Whether the station has a copy of the notice (for its audio download).
+  virtual Result<bool> StationHasNotice(std::int64_t station_id, std::int64_t notice_id);
+  // Records a play; the first acknowledgement's time stays (a repeat returns the stored row).
+  // kNotFound when the station has no copy of the notice.
+  virtual Result<StationPlay> AcknowledgePlay(std::int64_t station_id, std::int64_t notice_id, Timestamp at);
+  // Every station's copy of a notice `scope` can see (GetNotice), stations in code order.
+  virtual Result<std::vector<StationPlay>> ListPlays(const model::Scope& scope, std::int64_t notice_id);
   // When the newest change-log entry was written (0 for an empty log): `citygrid doctor` compares
   // it with the clock. Defined in backup.cpp.
   virtual Result<Timestamp> LatestChangeAt();

@@ -21,6 +21,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "run as root (debootstrap and chroot)" >&2; exit 2; }
 command -v debootstrap >/dev/null || { echo "debootstrap missing: bash scripts/install-deps.sh" >&2; exit 2; }
 WORK=${WORK:-$(mktemp -d /var/tmp/citygrid-fresh.XXXXXX)}
+mkdir -p "$WORK"
 R="$WORK/root"
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 log() { echo "[fresh $(date -u +%H:%M:%S)] $*"; }
