@@ -53,6 +53,12 @@ cp "$node_bin" "$R/usr/bin/node"
 mkdir -p "$R/usr/lib/node_modules"; cp -a "$npm_dir" "$R/usr/lib/node_modules/"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$R/usr/bin/npm"
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$R/usr/bin/npx"
+# So does its trust store: the egress proxy's CA (npm's registry is reached through it), and the
+# npm settings of the image.
+mkdir -p "$R/etc/ssl/certs" "$R/usr/local/share/ca-certificates"
+cp /etc/ssl/certs/ca-certificates.crt "$R/etc/ssl/certs/ca-certificates.crt"
+cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/" 2>/dev/null || true
+[ -f "$HOME/.npmrc" ] && cp "$HOME/.npmrc" "$R/root/.npmrc"
 mnt -t proc proc "$R/proc"
 mnt --rbind /sys "$R/sys"
 mnt --rbind /dev "$R/dev"
@@ -60,7 +66,10 @@ mkdir -p "$R/dev/shm"
 # A fresh clone of what is committed here (uncommitted changes are not in it).
 git clone -q "$ROOT" "$R/root/citygrid"
 log "fresh root ready ($(du -sh --one-file-system "$R" | cut -f1)); clone at $(git -C "$R/root/citygrid" rev-parse --short HEAD)"
-in_root() { chroot "$R" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+in_root() {
+  chroot "$R" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt "$@"
+}
 in_root /bin/sh -c 'command -v g++ cmake sqlite3 psql' && { echo "the fresh root already has a compiler or database"; exit 1; } || true
 
 log "first command: bash scripts/setup.sh"
