@@ -98,7 +98,8 @@ kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; 
 if [ "$WITH_TESTS" = 1 ]; then
   log "second command: bash scripts/test.sh"
   t0=$(date +%s)
-  in_root /bin/bash -c "cd /root/citygrid && bash scripts/test.sh" > "$WORK/test.log" 2>&1 ||
+  # The chroot shares this machine's network: its PostgreSQL takes another port than ours.
+  in_root /bin/bash -c "cd /root/citygrid && PGPORT=${FRESH_PGPORT:-55439} PGDATA=/var/tmp/citygrid-pg bash scripts/test.sh" > "$WORK/test.log" 2>&1 ||
     { log "test.sh failed:"; tail -60 "$WORK/test.log"; exit 1; }
   log "test.sh passed in $(( $(date +%s) - t0 )) s: $(grep -E 'tests passed' "$WORK/test.log" | tail -1)"
 fi
