@@ -21,7 +21,7 @@ PACKAGES=(
   # production setup tests (tests/deploy): the systemd unit, nginx in front, log rotation
   systemd nginx logrotate openssl
   # tests/fresh/fresh-machine.sh: the README's commands in a debootstrapped Debian 12
-  debootstrap
+  debootstrap git
   # web app and browser tests (Node 20 + npm come with the machine image; see README)
   chromium fonts-noto-cjk
 )

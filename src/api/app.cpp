@@ -52,6 +52,7 @@ App::App(store::Store& store, const Clock& clock, Config config)
                               config_.session_cache_ms}),
       public_report_limiter_(clock, config_.public_reports_per_hour, 3600'000),
       id_search_limiter_(clock, kIdSearchesPerHour, 3600'000) {
+  notices_ = std::make_unique<notices::Service>(store_, clock_);
   RegisterRoutes();
 }
 
@@ -67,6 +68,7 @@ void App::RegisterRoutes() {
   RegisterPhotoRoutes();
   RegisterReportRoutes();
   RegisterImportRoutes();
+  RegisterNoticeRoutes();
 }
 
 Response App::Handle(Request& request) {

@@ -39,7 +39,15 @@ const std::set<std::string> kPublicRoutes = {
     "GET /open311/v2/discovery.json", "GET /open311/v2/discovery.xml", "GET /open311/v2/services.json",
     "GET /open311/v2/services.xml", "GET /open311/v2/services/{service_file}",
     "GET /open311/v2/requests.json", "GET /open311/v2/requests.xml", "POST /open311/v2/requests.json",
-    "POST /open311/v2/requests.xml", "GET /open311/v2/requests/{request_file}"};
+    "POST /open311/v2/requests.xml", "GET /open311/v2/requests/{request_file}",
+    // Published notices are public by design; listed by community or above, never by grid, and
+    // a grid's notice is shown under its community's name (no codes, no authors).
+    "GET /api/v1/public/notices",
+    // A loudspeaker station's own side: its token (not a session) is checked in the handler, and
+    // it answers only the notices sent to that station.
+    "GET /api/v1/broadcast/stations/{station_id}/playlist",
+    "GET /api/v1/broadcast/stations/{station_id}/audio/{notice_id}",
+    "POST /api/v1/broadcast/stations/{station_id}/plays/{notice_id}"};
 
 // Path parameters that point at something in grid B (150203010008002, "乙网格"): the grid, and a
 // case reported there by gb, none visible to ga. The case's id becomes the {id} of the "cases"
@@ -86,10 +94,32 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
     EXPECT_TRUE(city.store->RecordImportRows(model::Scope::System(), *imported, {row}).ok());
   }
   const std::string import_id = imported.ok() ? std::to_string(imported->id) : "1";
+  // A loudspeaker notice to grid B ({id} of the "notices" routes) and a station there.
+  store::Notice notice;
+  notice.scope_code = "150203010008002";
+  notice.title = "乙网格停水";
+  notice.body = "乙楼停水";
+  notice.category = "policy";
+  notice.loudspeaker = true;
+  notice.play_by = city.clock.Now() + 3'600'000;
+  notice.audio_ms = 1000;
+  notice.created_at = city.clock.Now();
+  auto published = city.store->CreateNotice(model::Scope::System(), notice, "audio/ogg", "OggS-test");
+  EXPECT_TRUE(published.ok());
+  if (published.ok()) ids["notices"] = std::to_string(published->id);
+  store::BroadcastStation station;
+  station.org_code = "150203010008002";
+  station.name = "乙网格广播站";
+  station.schedule = "07:00";
+  auto st = city.store->CreateStation(model::Scope::System(), station, "scope-walk-token-hash");
+  EXPECT_TRUE(st.ok());
+  const std::string station_id = st.ok() ? std::to_string(st->id) : "1";
+  const std::string notice_id = published.ok() ? std::to_string(published->id) : "1";
   return {{"code", "150203010008002"},  {"public_id", pid}, {"name", "file"}, {"photo_id", photo_id},
           {"variant", "original"}, {"template", "civil_affairs.elderly"},
           {"import_id", import_id}, {"row", "2"},
-          {"service_file", "snap_report.garbage.json"}, {"request_file", pid + ".json"}};
+          {"service_file", "snap_report.garbage.json"}, {"request_file", pid + ".json"},
+          {"station_id", station_id}, {"notice_id", notice_id}};
 }
 // Query parameters that aim at grid B where a route reads them.
 const char kForeignQuery[] =

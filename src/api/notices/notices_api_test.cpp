@@ -1,0 +1,145 @@
+// Notices and loudspeaker stations over HTTP: staff publish, a station polls with its token,
+// downloads real audio and acknowledges; staff see the play; the public page lists the notice
+// without grid codes; every refusal is a clear 4xx that writes nothing.
+#include <gtest/gtest.h>
+
+#include "api/test_city.hpp"
+#include "broadcast/speech.hpp"
+
+namespace cg::api {
+namespace {
+
+using testing::TestCity;
+
+nlohmann::json Json(const Response& r) { return nlohmann::json::parse(r.body, nullptr, false); }
+
+TEST(NoticesApi, PublishPollPlayAndSeeTheDelivery) {
+  TestCity city("notices_api");
+  auto jin = city.LogIn("jin");      // staff of 金华社区
+  auto alice = city.LogIn("alice");  // staff of the city
+  auto ga = city.LogIn("ga");        // grid worker of 甲网格
+  const nlohmann::json draft = {{"scope_code", "150203010008"}, {"title", "燃气检修通知"},
+                                {"body", "明天上午九点到十一点检修燃气管道，请居民提前做好准备。"},
+                                {"category", "safety"}, {"loudspeaker", true}, {"urgent", true}};
+  // Refusals first: role, scope, fields.
+  EXPECT_EQ(city.Call("POST", "/api/v1/notices", draft.dump(), ga.cookie, ga.csrf).status, 403);
+  auto above = draft;
+  above["scope_code"] = "150203010";
+  EXPECT_EQ(city.Call("POST", "/api/v1/notices", above.dump(), jin.cookie, jin.csrf).status, 404);
+  for (auto [field, value] : {std::pair{"category", nlohmann::json("rumour")}, std::pair{"title", nlohmann::json("")},
+                              std::pair{"loudspeaker", nlohmann::json("yes")},
+                              std::pair{"play_within_hours", nlohmann::json(1.5)},
+                              std::pair{"play_within_hours", nlohmann::json(0)}}) {
+    auto bad = draft;
+    bad[field] = value;
+    auto r = city.Call("POST", "/api/v1/notices", bad.dump(), jin.cookie, jin.csrf);
+    EXPECT_EQ(r.status, 400) << field << ": " << r.body;
+    EXPECT_NE(r.body.find(field), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(city.Call("POST", "/api/v1/notices", "{not json", jin.cookie, jin.csrf).status, 400);
+  EXPECT_EQ(Json(city.Call("GET", "/api/v1/notices", "", jin.cookie))["total"], 0) << "nothing was written";
+
+  // Stations: one in 甲网格, one in 丙社区.
+  const nlohmann::json station_a = {{"org_code", "150203010008001"}, {"name", "甲网格广播站"},
+                                    {"location", "甲网格活动室门口"}, {"lon", 109.3}, {"lat", 41.0},
+                                    {"schedule", "07:00,18:30"}};
+  auto sa = city.Call("POST", "/api/v1/broadcast/stations", station_a.dump(), alice.cookie, alice.csrf);
+  ASSERT_EQ(sa.status, 201) << sa.body;
+  auto station_c = station_a;
+  station_c["org_code"] = "150203010009001";
+  station_c["name"] = "丙网格广播站";
+  auto sc = city.Call("POST", "/api/v1/broadcast/stations", station_c.dump(), alice.cookie, alice.csrf);
+  ASSERT_EQ(sc.status, 201);
+  auto bad_station = station_a;
+  bad_station["schedule"] = "25:00";
+  EXPECT_EQ(city.Call("POST", "/api/v1/broadcast/stations", bad_station.dump(), alice.cookie, alice.csrf).status, 400);
+  bad_station = station_a;
+  bad_station.erase("lon");
+  EXPECT_EQ(city.Call("POST", "/api/v1/broadcast/stations", bad_station.dump(), alice.cookie, alice.csrf).status, 400);
+  EXPECT_EQ(city.Call("POST", "/api/v1/broadcast/stations", station_c.dump(), jin.cookie, jin.csrf).status, 404)
+      << "丙社区 is not 金华社区's";
+  const std::string a_id = std::to_string(Json(sa)["id"].get<int>()), a_token = Json(sa)["token"];
+  const std::string c_id = std::to_string(Json(sc)["id"].get<int>()), c_token = Json(sc)["token"];
+  auto listed = Json(city.Call("GET", "/api/v1/broadcast/stations", "", jin.cookie));
+  ASSERT_EQ(listed["total"], 1) << "jin sees her community's station only";
+  EXPECT_FALSE(listed["items"][0].contains("token"));
+
+  auto published = city.Call("POST", "/api/v1/notices", draft.dump(), jin.cookie, jin.csrf);
+  ASSERT_EQ(published.status, 201) << published.body;
+  auto notice = Json(published);
+  const std::string nid = std::to_string(notice["id"].get<int>());
+  EXPECT_GT(notice["audio_ms"].get<int>(), 2000);
+
+  // The station's side.
+  const std::string base_a = "/api/v1/broadcast/stations/" + a_id;
+  auto bearer = [](const std::string& t) { return std::map<std::string, std::string>{{"authorization", "Bearer " + t}}; };
+  EXPECT_EQ(city.Call("GET", base_a + "/playlist").status, 401);
+  EXPECT_EQ(city.Call("GET", base_a + "/playlist", "", "", "", bearer(c_token)).status, 401) << "another station's token";
+  EXPECT_EQ(city.Call("GET", base_a + "/playlist", "", ga.cookie).status, 401) << "a session is not a station";
+  auto playlist = city.Call("GET", base_a + "/playlist", "", "", "", bearer(a_token));
+  ASSERT_EQ(playlist.status, 200) << playlist.body;
+  auto items = Json(playlist)["items"];
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["notice_id"], notice["id"]);
+  EXPECT_EQ(items[0]["urgent"], true);
+  auto c_list = Json(city.Call("GET", "/api/v1/broadcast/stations/" + c_id + "/playlist", "", "", "", bearer(c_token)));
+  EXPECT_TRUE(c_list["items"].empty()) << "丙 never got 金华's notice";
+  auto audio = city.Call("GET", items[0]["audio_url"].get<std::string>(), "", "", "", bearer(a_token));
+  ASSERT_EQ(audio.status, 200);
+  EXPECT_EQ(audio.content_type, "audio/ogg");
+  auto stats = broadcast::Analyze(audio.body);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_NEAR(stats->duration_s * 1000, notice["audio_ms"].get<double>(), 50);
+  EXPECT_GT(stats->rms, 0.01);
+  EXPECT_EQ(city.Call("GET", "/api/v1/broadcast/stations/" + c_id + "/audio/" + nid, "", "", "", bearer(c_token)).status,
+            404);
+  const std::string ack = items[0]["ack_url"];
+  EXPECT_EQ(city.Call("POST", ack, R"({"played_at":"soon"})", "", "", bearer(a_token)).status, 400);
+  EXPECT_EQ(city.Call("POST", ack, R"({"played_at":)" + std::to_string(city.clock.Now() + 3'600'000) + "}", "", "",
+                      bearer(a_token)).status,
+            400);
+  EXPECT_EQ(city.Call("POST", ack, "", "", "", bearer(c_token)).status, 401);
+  auto played = city.Call("POST", ack, "", "", "", bearer(a_token));
+  ASSERT_EQ(played.status, 200) << played.body;
+  EXPECT_EQ(Json(played)["played_at"], city.clock.Now());
+  EXPECT_TRUE(Json(city.Call("GET", base_a + "/playlist", "", "", "", bearer(a_token)))["items"].empty());
+
+  // Staff see the delivery; the grid worker below sees the notice too.
+  auto seen = Json(city.Call("GET", "/api/v1/notices/" + nid, "", jin.cookie));
+  ASSERT_EQ(seen["deliveries"].size(), 1u);
+  EXPECT_EQ(seen["deliveries"][0]["state"], "played");
+  EXPECT_EQ(seen["delivery_counts"]["played"], 1);
+  EXPECT_EQ(city.Call("GET", "/api/v1/notices/" + nid, "", ga.cookie).status, 200);
+  EXPECT_EQ(city.Call("GET", "/api/v1/notices/" + nid + "/audio.ogg", "", ga.cookie).status, 200);
+  EXPECT_EQ(city.Call("GET", "/api/v1/notices/999999", "", jin.cookie).status, 404);
+  EXPECT_EQ(city.Call("GET", "/api/v1/notices/abc", "", jin.cookie).status, 404);
+
+  // The public page: by community, no grid codes, no authors.
+  auto pub = city.Call("GET", "/api/v1/public/notices?unit=150203010008");
+  ASSERT_EQ(pub.status, 200) << pub.body;
+  auto pub_items = Json(pub)["items"];
+  ASSERT_EQ(pub_items.size(), 1u);
+  EXPECT_EQ(pub_items[0]["area_name"], "金华社区");
+  EXPECT_FALSE(pub_items[0].contains("created_by"));
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/notices?unit=150203010008001").status, 400) << "never by grid";
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/notices").status, 400);
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/notices?unit=1599").status, 404);
+
+  // Withdrawal: staff only, with a reason, once.
+  const std::string w = "/api/v1/notices/" + nid + "/withdraw";
+  EXPECT_EQ(city.Call("POST", w, R"({"reason":"错发"})", ga.cookie, ga.csrf).status, 403);
+  EXPECT_EQ(city.Call("POST", w, R"({"reason":"  "})", jin.cookie, jin.csrf).status, 400);
+  EXPECT_EQ(city.Call("POST", w, R"({"reason":"改期"})", jin.cookie, jin.csrf).status, 200);
+  EXPECT_EQ(city.Call("POST", w, R"({"reason":"改期"})", jin.cookie, jin.csrf).status, 409);
+  EXPECT_EQ(Json(city.Call("GET", "/api/v1/public/notices?unit=150203010008"))["total"], 0);
+
+  // Documented.
+  auto api = city.Call("GET", "/api/openapi.json");
+  for (const char* path : {"/api/v1/notices", "/api/v1/broadcast/stations/{station_id}/playlist",
+                           "/api/v1/public/notices"}) {
+    EXPECT_NE(api.body.find(path), std::string::npos) << path;
+  }
+}
+
+}  // namespace
+}  // namespace cg::api
