@@ -6,6 +6,7 @@ const CasesPage = () => import('./pages/cases/CasesPage.vue')
 const CaseDetailPage = () => import('./pages/cases/CaseDetailPage.vue')
 const ReportsPage = () => import('./pages/reports/ReportsPage.vue')
 const ImportPage = () => import('./pages/ImportPage.vue')
+const NoticesPage = () => import('./pages/notices/NoticesPage.vue')
 // The public site (/p/): no login, except for asking a question (AskPage checks itself).
 const PublicLayout = () => import('./pages/public/PublicLayout.vue')
 
@@ -19,6 +20,7 @@ export const router = createRouter({
     { path: '/cases/:id', name: 'case', component: CaseDetailPage },
     { path: '/reports', name: 'reports', component: ReportsPage },
     { path: '/imports', name: 'imports', component: ImportPage },
+    { path: '/notices', name: 'notices', component: NoticesPage },
     {
       path: '/p',
       component: PublicLayout,
@@ -30,6 +32,7 @@ export const router = createRouter({
         { path: 'cases/:publicId', name: 'p-case', component: () => import('./pages/public/TrackPage.vue') },
         { path: 'ask', name: 'p-ask', component: () => import('./pages/public/AskPage.vue') },
         { path: 'questions', name: 'p-questions', component: () => import('./pages/public/QuestionsPage.vue') },
+        { path: 'notices', name: 'p-notices', component: () => import('./pages/public/NoticesPublicPage.vue') },
         { path: ':rest(.*)*', redirect: '/p/' },
       ],
     },
