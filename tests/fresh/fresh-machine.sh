@@ -31,7 +31,8 @@ cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
   chroot "$R" /bin/sh -c 'pkill -f "citygrid serve" ; pkill -f postgres' >/dev/null 2>&1 || true
   sleep 1
-  for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do umount -l "${MOUNTS[$i]}" 2>/dev/null || true; done
+  local n=${#MOUNTS[@]}
+  while [ "$n" -gt 0 ]; do n=$((n - 1)); umount -l "${MOUNTS[$n]}" 2>/dev/null || true; done
   if [ "$KEEP" = 0 ]; then rm -rf --one-file-system "$WORK"; else log "kept $WORK"; fi
 }
 trap cleanup EXIT
