@@ -457,6 +457,14 @@ for (const f of scriptFiles) {
   for (const w of (r.stderr || '').matchAll(/"(\/usr\/[^"]+\.a)"/g)) if (fs.existsSync(w[1])) need('sanitizer runtime', rel(f), w[1]);
 }
 
+function isDirectory(p) {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 // ---- verdict --------------------------------------------------------------------------------
 const listed = listedPackages(DEPS);
 for (const p of listed) {
@@ -480,6 +488,8 @@ needs.forEach((n, i) => {
     problems.push(`${n.what} (${n.where}) needs ${n.path}, from Debian package '${pkgs.join("' or '")}', ` +
       `which ${rel(DEPS)} does not install: add it to PACKAGES.`);
   }
+  // A directory (PATH=/usr/bin:...) is shipped by hundreds of packages: naming it uses none of them.
+  if (pkgs.length > 1 && isDirectory(n.path)) return;
   for (const p of pkgs) {
     if (!directlyUsed.has(p)) directlyUsed.set(p, n);
     if (!neededPkgs.has(p)) neededPkgs.set(p, n);

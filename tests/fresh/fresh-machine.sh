@@ -27,9 +27,18 @@ MIRROR=${MIRROR:-http://deb.debian.org/debian}
 log() { echo "[fresh $(date -u +%H:%M:%S)] $*"; }
 
 MOUNTS=()
+# Ends the processes started inside the chroot (the server, its PostgreSQL): those whose root is
+# $R. The chroot shares this machine's process table, so a pkill there would hit ours too.
+kill_in_root() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" = "$R" ] && kill "${p#/proc/}" 2>/dev/null
+  done
+  return 0
+}
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null || true
-  chroot "$R" /bin/sh -c 'pkill -f "citygrid serve" ; pkill -f postgres' >/dev/null 2>&1 || true
+  kill_in_root
   sleep 1
   local n=${#MOUNTS[@]}
   while [ "$n" -gt 0 ]; do n=$((n - 1)); umount -l "${MOUNTS[$n]}" 2>/dev/null || true; done
