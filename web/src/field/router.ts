@@ -9,6 +9,7 @@ import VisitPage from './pages/VisitPage.vue'
 import HouseholdEditPage from './pages/HouseholdEditPage.vue'
 import HouseholdNewPage from './pages/HouseholdNewPage.vue'
 import ConflictsPage from './pages/ConflictsPage.vue'
+import NoticesPage from './pages/NoticesPage.vue'
 
 export const fieldRouter = createRouter({
   history: createWebHistory('/m/'),
@@ -22,6 +23,7 @@ export const fieldRouter = createRouter({
     { path: '/household/:id(-?\\d+)/edit', name: 'm-household-edit', component: HouseholdEditPage },
     { path: '/person/:id(-?\\d+|new)', name: 'm-person', component: PersonPage },
     { path: '/conflicts', name: 'm-conflicts', component: ConflictsPage },
+    { path: '/notices', name: 'm-notices', component: NoticesPage },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
