@@ -114,6 +114,7 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
   auto st = city.store->CreateStation(model::Scope::System(), station, "scope-walk-token-hash");
   EXPECT_TRUE(st.ok());
   const std::string station_id = st.ok() ? std::to_string(st->id) : "1";
+  ids["broadcast"] = station_id;  // {id} of /api/v1/broadcast/stations/{id}/...
   const std::string notice_id = published.ok() ? std::to_string(published->id) : "1";
   return {{"code", "150203010008002"},  {"public_id", pid}, {"name", "file"}, {"photo_id", photo_id},
           {"variant", "original"}, {"template", "civil_affairs.elderly"},

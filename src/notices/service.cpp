@@ -154,6 +154,19 @@ Result<RegisteredStation> Service::RegisterStation(const model::Scope& scope, co
   return out;
 }
 
+Result<store::BroadcastStation> Service::SetStationActive(const model::Scope& scope, std::int64_t id, bool active) {
+  return store_.UpdateStation(scope, id, active, "");
+}
+
+Result<RegisteredStation> Service::ReissueToken(const model::Scope& scope, std::int64_t id) {
+  RegisteredStation out;
+  out.token = "cgst_" + auth::RandomToken(32);
+  auto updated = store_.UpdateStation(scope, id, true, auth::Sha256Hex(out.token));
+  if (!updated.ok()) return updated.error();
+  out.station = *updated;
+  return out;
+}
+
 Result<store::BroadcastStation> Service::Authenticate(std::int64_t station_id, std::string_view token) {
   auto refused = [] { return MakeError(ErrorCode::kUnauthenticated, "station token missing or wrong"); };
   if (!token.starts_with("cgst_") || token.size() > 100) return refused();

@@ -63,6 +63,10 @@ class Service {
   Result<store::Notice> Publish(const model::Scope& scope, std::int64_t actor_user_id, const Draft& draft);
   // Registers a station and returns its token (once). kInvalid naming the field.
   Result<RegisteredStation> RegisterStation(const model::Scope& scope, const NewStation& station);
+  // Turns a station off (no new copies, no polls) or on again. kNotFound outside `scope`.
+  Result<store::BroadcastStation> SetStationActive(const model::Scope& scope, std::int64_t id, bool active);
+  // A new token for the station (the old one stops working); the station is active afterwards.
+  Result<RegisteredStation> ReissueToken(const model::Scope& scope, std::int64_t id);
   // The station `station_id` if `token` is its token; kUnauthenticated otherwise (no hint which).
   Result<store::BroadcastStation> Authenticate(std::int64_t station_id, std::string_view token);
   // Its playlist (at most 50, urgent first); records the poll.

@@ -296,6 +296,13 @@ class BaseDataStore {
   virtual Result<BroadcastStation> CreateStation(const model::Scope& scope, BroadcastStation station,
                                                  const std::string& token_hash);
   virtual Result<Slice<BroadcastStation>> ListStations(const model::Scope& scope, Page page);
+  // One station; kNotFound outside `scope`.
+  virtual Result<BroadcastStation> GetStation(const model::Scope& scope, std::int64_t id);
+  // Turns a station on or off and, when `new_token_hash` is not empty, replaces its token (the old
+  // one stops working at once). An inactive station gets no copies of new notices and cannot poll.
+  // kNotFound for a station outside `scope`.
+  virtual Result<BroadcastStation> UpdateStation(const model::Scope& scope, std::int64_t id, bool active,
+                                                 const std::string& new_token_hash);
   // The active station whose token hashes to `token_hash`; kNotFound otherwise.
   virtual Result<BroadcastStation> FindStationByToken(const std::string& token_hash);
   // A station's playlist: its unplayed copies of published notices whose play_by is after `now`,

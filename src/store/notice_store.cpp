@@ -238,6 +238,40 @@ Result<Slice<BroadcastStation>> BaseDataStore::ListStations(const model::Scope& 
   });
 }
 
+Result<BroadcastStation> BaseDataStore::GetStation(const model::Scope& scope, std::int64_t id) {
+  return Guard([&]() -> Result<BroadcastStation> {
+    BroadcastStation out;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      auto rows = tx.Run(std::string("SELECT ") + kStationCols + " FROM broadcast_stations WHERE id = ?1", {P::Int(id)});
+      if (rows.empty()) Fail(ErrorCode::kNotFound, "station not found");
+      out = ReadStation(rows[0]);
+      if (!scope.Contains(out.org_code)) Fail(ErrorCode::kNotFound, "station not found");
+    });
+    return out;
+  });
+}
+
+Result<BroadcastStation> BaseDataStore::UpdateStation(const model::Scope& scope, std::int64_t id, bool active,
+                                                      const std::string& new_token_hash) {
+  return Guard([&]() -> Result<BroadcastStation> {
+    BroadcastStation out;
+    RunBaseTx(true, [&](SqlTx& tx) {
+      auto rows = tx.Run(std::string("SELECT ") + kStationCols + " FROM broadcast_stations WHERE id = ?1", {P::Int(id)});
+      if (rows.empty()) Fail(ErrorCode::kNotFound, "station not found");
+      out = ReadStation(rows[0]);
+      if (!scope.Contains(out.org_code)) Fail(ErrorCode::kNotFound, "station not found");
+      if (new_token_hash.empty()) {
+        tx.Run("UPDATE broadcast_stations SET active = ?2 WHERE id = ?1", {P::Int(id), P::Int(active ? 1 : 0)});
+      } else {
+        tx.Run("UPDATE broadcast_stations SET active = ?2, token_hash = ?3 WHERE id = ?1",
+               {P::Int(id), P::Int(active ? 1 : 0), P::Text(new_token_hash)});
+      }
+      out.active = active;
+    });
+    return out;
+  });
+}
+
 Result<BroadcastStation> BaseDataStore::FindStationByToken(const std::string& token_hash) {
   return Guard([&]() -> Result<BroadcastStation> {
     BroadcastStation out;

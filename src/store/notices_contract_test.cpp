@@ -150,6 +150,19 @@ TEST_P(NoticeContract, NoticesReachTheirSubtreeAndStationsPlayThem) {
   EXPECT_TRUE(store_->StationPlaylist(late.id, 4000, 50)->empty());
   ASSERT_OK(store_->CreateNotice(street, Draft("150203010", "新通知", true, false, 4000), "audio/ogg", audio));
   EXPECT_EQ(store_->StationPlaylist(late.id, 4001, 50)->size(), 1u);
+  // Off: no token lookup, no copies of new notices; a new token replaces the old one.
+  EXPECT_CODE(store_->GetStation(nine, late.id), ErrorCode::kNotFound);
+  EXPECT_CODE(store_->UpdateStation(nine, late.id, false, ""), ErrorCode::kNotFound);
+  ASSERT_OK(store_->UpdateStation(street, late.id, false, ""));
+  EXPECT_CODE(store_->FindStationByToken("hash-e"), ErrorCode::kNotFound);
+  ASSERT_OK(store_->CreateNotice(street, Draft("150203010", "停用时", true, false, 5000), "audio/ogg", audio));
+  auto back = store_->UpdateStation(street, late.id, true, "hash-f");
+  ASSERT_OK(back);
+  EXPECT_TRUE(back->active);
+  EXPECT_CODE(store_->FindStationByToken("hash-e"), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->FindStationByToken("hash-f")->id, late.id);
+  EXPECT_EQ(store_->StationPlaylist(late.id, 5001, 50)->size(), 1u) << "only the notice from before it was off";
+  EXPECT_EQ(store_->GetStation(street, late.id)->name, "后装站");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, NoticeContract, ::testing::Values("sqlite", "postgresql"),

@@ -116,6 +116,14 @@ describe('notices: publish, a station plays it, staff see the play', { timeout: 
     assert.ok(duration > 2, `audio duration ${duration}`)
     const stationRow = page.getByTestId('station-list').locator(`tr[data-station-id="${stationId}"]`)
     assert.doesNotMatch(await stationRow.textContent(), /从未/, 'the poll is recorded')
+    // A new token from the page: the old one stops working, the new one polls.
+    await stationRow.getByTestId('station-reissue').click()
+    await page.getByTestId('station-token').locator('code').filter({ hasNotText: token }).waitFor()
+    const fresh = (await page.getByTestId('station-token').locator('code').textContent()).trim()
+    const old = await fetch(`${BASE}/api/v1/broadcast/stations/${stationId}/playlist`, { headers: { Authorization: `Bearer ${token}` } })
+    assert.equal(old.status, 401)
+    const now = await fetch(`${BASE}/api/v1/broadcast/stations/${stationId}/playlist`, { headers: { Authorization: `Bearer ${fresh}` } })
+    assert.equal(now.status, 200)
     await page.screenshot({ path: path.join(OUT, 'notices-played.png'), fullPage: true })
   })
 

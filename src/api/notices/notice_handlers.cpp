@@ -260,6 +260,43 @@ void App::RegisterNoticeRoutes() {
                  return SafeJsonResponse({{"items", items}, {"total", list->total}});
                }});
 
+  // Staff manage a station: off/on, and a new token when a device is replaced or its token leaked.
+  auto managed = [this](Request& req) -> Result<std::int64_t> {
+    auto id = PositiveParam(req, "id");
+    if (!id) return MakeError(ErrorCode::kNotFound, "station not found");
+    auto s = store_.GetStation(req.principal->scope(), *id);
+    if (!s.ok()) return s.error();
+    if (!CanPublish(req)) return MakeError(ErrorCode::kForbidden, "only staff manage stations");
+    return *id;
+  };
+  router_.Add({"POST", "/api/v1/broadcast/stations/{id}/active", Access::kUser,
+               "Turn a station off or on ({\"active\": false|true}); an inactive station gets no new notices and "
+               "cannot poll",
+               "notices", [this, managed](Request& req) {
+                 auto id = managed(req);
+                 if (!id.ok()) return ErrorResponse(id.error());
+                 auto body = ParseJsonObject(req);
+                 if (!body.ok()) return ErrorResponse(body.error());
+                 auto it = body->find("active");
+                 if (it == body->end() || !it->is_boolean()) {
+                   return ErrorResponse(400, "invalid", "active: expected true or false");
+                 }
+                 auto s = notices_->SetStationActive(req.principal->scope(), *id, it->get<bool>());
+                 if (!s.ok()) return ErrorResponse(s.error());
+                 return SafeJsonResponse(StationJson(*s));
+               }});
+  router_.Add({"POST", "/api/v1/broadcast/stations/{id}/token", Access::kUser,
+               "Issue a new token for a station (answered once; the old token stops working)", "notices",
+               [this, managed](Request& req) {
+                 auto id = managed(req);
+                 if (!id.ok()) return ErrorResponse(id.error());
+                 auto r = notices_->ReissueToken(req.principal->scope(), *id);
+                 if (!r.ok()) return ErrorResponse(r.error());
+                 nlohmann::json j = StationJson(r->station);
+                 j["token"] = r->token;
+                 return SafeJsonResponse(j);
+               }});
+
   // The station device's side: its token, no session.
   auto station = [this](Request& req) -> Result<store::BroadcastStation> {
     auto id = PositiveParam(req, "station_id");

@@ -133,6 +133,30 @@ TEST(NoticesApi, PublishPollPlayAndSeeTheDelivery) {
   EXPECT_EQ(city.Call("POST", w, R"({"reason":"改期"})", jin.cookie, jin.csrf).status, 409);
   EXPECT_EQ(Json(city.Call("GET", "/api/v1/public/notices?unit=150203010008"))["total"], 0);
 
+  // Station management: off (no polls, no new copies), a new token (the old one is dead), on again.
+  const std::string manage = "/api/v1/broadcast/stations/" + a_id;
+  EXPECT_EQ(city.Call("POST", manage + "/active", R"({"active":false})", ga.cookie, ga.csrf).status, 403);
+  EXPECT_EQ(city.Call("POST", "/api/v1/broadcast/stations/" + c_id + "/active", R"({"active":false})", jin.cookie,
+                      jin.csrf).status,
+            404)
+      << "丙's station is not jin's";
+  EXPECT_EQ(city.Call("POST", manage + "/active", R"({"active":"no"})", jin.cookie, jin.csrf).status, 400);
+  ASSERT_EQ(city.Call("POST", manage + "/active", R"({"active":false})", jin.cookie, jin.csrf).status, 200);
+  EXPECT_EQ(city.Call("GET", base_a + "/playlist", "", "", "", bearer(a_token)).status, 401) << "inactive";
+  auto quiet = draft;
+  quiet["title"] = "停用期间的通知";
+  quiet["urgent"] = false;
+  auto during = Json(city.Call("POST", "/api/v1/notices", quiet.dump(), jin.cookie, jin.csrf));
+  auto reissued = city.Call("POST", manage + "/token", "", jin.cookie, jin.csrf);
+  ASSERT_EQ(reissued.status, 200) << reissued.body;
+  const std::string new_token = Json(reissued)["token"];
+  EXPECT_NE(new_token, a_token);
+  EXPECT_EQ(Json(reissued)["active"], true);
+  EXPECT_EQ(city.Call("GET", base_a + "/playlist", "", "", "", bearer(a_token)).status, 401) << "the old token is dead";
+  auto after = city.Call("GET", base_a + "/playlist", "", "", "", bearer(new_token));
+  ASSERT_EQ(after.status, 200);
+  EXPECT_TRUE(Json(after)["items"].empty()) << "no copy of what was published while it was off: " << during.dump();
+
   // Documented.
   auto api = city.Call("GET", "/api/openapi.json");
   for (const char* path : {"/api/v1/notices", "/api/v1/broadcast/stations/{station_id}/playlist",
