@@ -84,6 +84,14 @@ Notice RequireNotice(SqlTx& tx, const model::Scope& scope, std::int64_t id, bool
   return n;
 }
 
+BroadcastStation RequireStation(SqlTx& tx, const model::Scope& scope, std::int64_t id) {
+  auto rows = tx.Run(std::string("SELECT ") + kStationCols + " FROM broadcast_stations WHERE id = ?1", {P::Int(id)});
+  if (rows.empty()) Fail(ErrorCode::kNotFound, "station not found");
+  BroadcastStation s = ReadStation(rows[0]);
+  if (!scope.Contains(s.org_code)) Fail(ErrorCode::kNotFound, "station not found");
+  return s;
+}
+
 }  // namespace
 
 Result<Notice> BaseDataStore::CreateNotice(const model::Scope& scope, Notice notice, const std::string& audio_mime,
@@ -241,12 +249,7 @@ Result<Slice<BroadcastStation>> BaseDataStore::ListStations(const model::Scope& 
 Result<BroadcastStation> BaseDataStore::GetStation(const model::Scope& scope, std::int64_t id) {
   return Guard([&]() -> Result<BroadcastStation> {
     BroadcastStation out;
-    RunBaseTx(false, [&](SqlTx& tx) {
-      auto rows = tx.Run(std::string("SELECT ") + kStationCols + " FROM broadcast_stations WHERE id = ?1", {P::Int(id)});
-      if (rows.empty()) Fail(ErrorCode::kNotFound, "station not found");
-      out = ReadStation(rows[0]);
-      if (!scope.Contains(out.org_code)) Fail(ErrorCode::kNotFound, "station not found");
-    });
+    RunBaseTx(false, [&](SqlTx& tx) { out = RequireStation(tx, scope, id); });
     return out;
   });
 }
@@ -256,10 +259,7 @@ Result<BroadcastStation> BaseDataStore::UpdateStation(const model::Scope& scope,
   return Guard([&]() -> Result<BroadcastStation> {
     BroadcastStation out;
     RunBaseTx(true, [&](SqlTx& tx) {
-      auto rows = tx.Run(std::string("SELECT ") + kStationCols + " FROM broadcast_stations WHERE id = ?1", {P::Int(id)});
-      if (rows.empty()) Fail(ErrorCode::kNotFound, "station not found");
-      out = ReadStation(rows[0]);
-      if (!scope.Contains(out.org_code)) Fail(ErrorCode::kNotFound, "station not found");
+      out = RequireStation(tx, scope, id);
       if (new_token_hash.empty()) {
         tx.Run("UPDATE broadcast_stations SET active = ?2 WHERE id = ?1", {P::Int(id), P::Int(active ? 1 : 0)});
       } else {
