@@ -201,11 +201,15 @@ Result<store::StationPlay> Service::Acknowledge(const store::BroadcastStation& s
 Result<std::vector<Delivery>> Service::Deliveries(const model::Scope& scope, std::int64_t notice_id) {
   auto notice = store_.GetNotice(scope, notice_id);
   if (!notice.ok()) return notice.error();
-  auto plays = store_.ListPlays(scope, notice_id);
+  return Deliveries(scope, *notice);
+}
+
+Result<std::vector<Delivery>> Service::Deliveries(const model::Scope& scope, const store::Notice& notice) {
+  auto plays = store_.ListPlays(scope, notice.id);
   if (!plays.ok()) return plays.error();
   const Timestamp now = clock_.Now();
   std::vector<Delivery> out;
-  for (auto& p : *plays) out.push_back({p, DeliveryState(*notice, p, now)});
+  for (auto& p : *plays) out.push_back({p, DeliveryState(notice, p, now)});
   return out;
 }
 

@@ -79,6 +79,8 @@ class Service {
                                          Timestamp played_at);
   // Every station's copy of a notice the scope can see, with its state now.
   Result<std::vector<Delivery>> Deliveries(const model::Scope& scope, std::int64_t notice_id);
+  // The same for a notice the caller has read already (GetNotice with `scope`).
+  Result<std::vector<Delivery>> Deliveries(const model::Scope& scope, const store::Notice& notice);
 
  private:
   store::Store& store_;

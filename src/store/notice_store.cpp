@@ -296,10 +296,17 @@ Result<std::vector<Notice>> BaseDataStore::StationPlaylist(std::int64_t station_
                              "AND p.played_at = 0 AND n.status = 'published' AND n.play_by > ?2 "
                              "ORDER BY n.urgent DESC, n.created_at, n.id LIMIT ?3",
                          {P::Int(station_id), P::Int(now), P::Int(limit)});
+      std::vector<P> params = {P::Int(station_id), P::Int(now)};
+      std::string ids;
       for (const auto& r : rows) {
         out.push_back(ReadNotice(r));
-        tx.Run("UPDATE station_plays SET fetched_at = ?3 WHERE notice_id = ?1 AND station_id = ?2 AND fetched_at = 0",
-               {P::Int(out.back().id), P::Int(station_id), P::Int(now)});
+        params.push_back(P::Int(out.back().id));
+        ids += (ids.empty() ? "?" : ", ?") + std::to_string(params.size());
+      }
+      if (!ids.empty()) {
+        tx.Run("UPDATE station_plays SET fetched_at = ?2 WHERE station_id = ?1 AND fetched_at = 0 AND notice_id IN (" +
+                   ids + ")",
+               params);
       }
       tx.Run("UPDATE broadcast_stations SET last_seen_at = ?2 WHERE id = ?1", {P::Int(station_id), P::Int(now)});
     });

@@ -136,7 +136,7 @@ void App::RegisterNoticeRoutes() {
                  auto scope = req.principal->scope();
                  auto n = store_.GetNotice(scope, *id);
                  if (!n.ok()) return ErrorResponse(n.error());
-                 auto deliveries = notices_->Deliveries(scope, *id);
+                 auto deliveries = notices_->Deliveries(scope, *n);
                  if (!deliveries.ok()) return ErrorResponse(deliveries.error());
                  nlohmann::json j = NoticeJson(*n);
                  nlohmann::json list = nlohmann::json::array();
