@@ -14,6 +14,7 @@
 //
 // Restore checks the header, the payload's length and hash, the backend and that the master key
 // the data was encrypted with is at hand before it writes anything.
+#include <algorithm>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -130,8 +131,17 @@ Result<BackupHeader> ReadBackupHeader(std::istream& in) {
       ended = true;
       break;
     }
+    // "key: value": a key of a-z, 0-9 and _, no control characters anywhere (binary is refused
+    // here, not taken for a field).
     const auto colon = line.find(": ");
-    if (colon == std::string::npos || colon == 0)
+    const bool key_ok = colon != std::string::npos && colon > 0 &&
+                        std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+                          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                        });
+    const bool printable = std::none_of(line.begin(), line.end(), [](char c) {
+      return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+    });
+    if (!key_ok || !printable)
       return MakeError(ErrorCode::kInvalid, "malformed backup header line: " + Printable(line));
     fields[line.substr(0, colon)] = line.substr(colon + 2);
   }

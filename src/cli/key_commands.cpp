@@ -55,15 +55,10 @@ int ResealWith(const Config& config, const privacy::KeyRing& keys) {
 // Rotation rewrites the key file and the sealed columns: a running server holds the old ring
 // and would go on sealing under the retired key, so it must be stopped first.
 Status RefuseWhileServing(const Config& config) {
-  if (privacy::KeyRing::FromEnv().ok()) {
-    return MakeError(ErrorCode::kInvalid,
-                     "CITYGRID_MASTER_KEY is set: rotate a key file (master_key_file), not the environment; "
-                     "unset it, or put the new key first in the variable yourself and run citygrid key reseal");
-  }
   const std::string host = api::LocalAddressFor(config.host);
   if (api::ProbeHttp(host, config.port, "/healthz", 1000).ok()) {
     return MakeError(ErrorCode::kConflict, "a server answers on " + host + ":" + std::to_string(config.port) +
-                                               ": stop it first (systemctl stop citygrid), then rotate");
+                                               ": stop it first (systemctl stop citygrid)");
   }
   return Status();
 }
@@ -71,6 +66,11 @@ Status RefuseWhileServing(const Config& config) {
 }  // namespace
 
 int RotateKey(const Config& config) {
+  if (privacy::KeyRing::FromEnv().ok()) {
+    return Fail(MakeError(ErrorCode::kInvalid,
+                          "CITYGRID_MASTER_KEY is set: rotate a key file (master_key_file), not the environment; "
+                          "unset it, or put the new key first in the variable yourself and run citygrid key reseal"));
+  }
   if (auto refused = RefuseWhileServing(config); !refused.ok()) return Fail(refused.error());
   const std::string path = config.EffectiveMasterKeyFile();
   // Check the database opens before touching the key file.
@@ -94,11 +94,7 @@ int RotateKey(const Config& config) {
 int ResealKeys(const Config& config) {
   auto env = privacy::KeyRing::FromEnv();
   if (!env.ok() && env.error().code != ErrorCode::kNotFound) return Fail(env.error());
-  const std::string host = api::LocalAddressFor(config.host);
-  if (api::ProbeHttp(host, config.port, "/healthz", 1000).ok()) {
-    return Fail(MakeError(ErrorCode::kConflict, "a server answers on " + host + ":" + std::to_string(config.port) +
-                                                    ": stop it first (systemctl stop citygrid)"));
-  }
+  if (auto refused = RefuseWhileServing(config); !refused.ok()) return Fail(refused.error());
   auto keys = env.ok() ? std::move(env) : privacy::KeyRing::LoadFile(config.EffectiveMasterKeyFile());
   if (!keys.ok()) return Fail(keys.error());
   return ResealWith(config, *keys);
