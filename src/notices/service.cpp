@@ -185,7 +185,23 @@ Result<std::pair<std::string, std::string>> Service::StationAudio(const store::B
   auto has = store_.StationHasNotice(station.id, notice_id);
   if (!has.ok()) return has.error();
   if (!*has) return MakeError(ErrorCode::kNotFound, "notice not found");
-  return store_.GetNoticeAudio(notice_id);
+  auto notice = store_.GetNotice(model::Scope::System(), notice_id);
+  if (!notice.ok()) return notice.error();
+  return AudioOf(*notice);
+}
+
+Result<std::pair<std::string, std::string>> Service::Audio(const model::Scope& scope, std::int64_t notice_id) {
+  auto notice = store_.GetNotice(scope, notice_id);
+  if (!notice.ok()) return notice.error();
+  return AudioOf(*notice);
+}
+
+Result<std::pair<std::string, std::string>> Service::AudioOf(const store::Notice& notice) {
+  if (notice.status == "withdrawn") {
+    return MakeError(ErrorCode::kConflict, "notice withdrawn: its audio is no longer served");
+  }
+  if (notice.audio_ms <= 0) return MakeError(ErrorCode::kNotFound, "this notice has no audio (not for the loudspeakers)");
+  return store_.GetNoticeAudio(notice.id);
 }
 
 Result<store::StationPlay> Service::Acknowledge(const store::BroadcastStation& station, std::int64_t notice_id,

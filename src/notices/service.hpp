@@ -71,7 +71,10 @@ class Service {
   Result<store::BroadcastStation> Authenticate(std::int64_t station_id, std::string_view token);
   // Its playlist (at most 50, urgent first); records the poll.
   Result<std::vector<store::Notice>> Playlist(const store::BroadcastStation& station);
-  // The audio of a notice the station has a copy of; kNotFound otherwise.
+  // The audio (mime, bytes) of a notice `scope` can see; kNotFound outside it or for a notice
+  // without audio, kConflict once it is withdrawn.
+  Result<std::pair<std::string, std::string>> Audio(const model::Scope& scope, std::int64_t notice_id);
+  // The audio of a notice the station has a copy of; kNotFound otherwise, kConflict once withdrawn.
   Result<std::pair<std::string, std::string>> StationAudio(const store::BroadcastStation& station,
                                                            std::int64_t notice_id);
   // Records that the station played the notice at `played_at` (0: now); not in the future.
@@ -83,6 +86,8 @@ class Service {
   Result<std::vector<Delivery>> Deliveries(const model::Scope& scope, const store::Notice& notice);
 
  private:
+  Result<std::pair<std::string, std::string>> AudioOf(const store::Notice& notice);
+
   store::Store& store_;
   const Clock& clock_;
 };

@@ -154,13 +154,12 @@ void App::RegisterNoticeRoutes() {
                  j["delivery_counts"] = counts;
                  return SafeJsonResponse(j);
                }});
-  router_.Add({"GET", "/api/v1/notices/{id}/audio.ogg", Access::kUser, "The loudspeaker audio of a notice (Ogg Opus)",
-               "notices", [this](Request& req) {
+  router_.Add({"GET", "/api/v1/notices/{id}/audio", Access::kUser,
+               "The loudspeaker audio of a notice (audio/ogg, Opus); 409 once withdrawn", "notices",
+               [this](Request& req) {
                  auto id = PositiveParam(req, "id");
                  if (!id) return ErrorResponse(404, "not_found", "notice not found");
-                 auto n = store_.GetNotice(req.principal->scope(), *id);
-                 if (!n.ok()) return ErrorResponse(n.error());
-                 auto audio = store_.GetNoticeAudio(*id);
+                 auto audio = notices_->Audio(req.principal->scope(), *id);
                  if (!audio.ok()) return ErrorResponse(audio.error());
                  return AudioResponse(*audio, "private, max-age=3600");
                }});

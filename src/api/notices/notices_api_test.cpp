@@ -110,7 +110,7 @@ TEST(NoticesApi, PublishPollPlayAndSeeTheDelivery) {
   EXPECT_EQ(seen["deliveries"][0]["state"], "played");
   EXPECT_EQ(seen["delivery_counts"]["played"], 1);
   EXPECT_EQ(city.Call("GET", "/api/v1/notices/" + nid, "", ga.cookie).status, 200);
-  EXPECT_EQ(city.Call("GET", "/api/v1/notices/" + nid + "/audio.ogg", "", ga.cookie).status, 200);
+  EXPECT_EQ(city.Call("GET", "/api/v1/notices/" + nid + "/audio", "", ga.cookie).status, 200);
   EXPECT_EQ(city.Call("GET", "/api/v1/notices/999999", "", jin.cookie).status, 404);
   EXPECT_EQ(city.Call("GET", "/api/v1/notices/abc", "", jin.cookie).status, 404);
 
@@ -132,6 +132,11 @@ TEST(NoticesApi, PublishPollPlayAndSeeTheDelivery) {
   EXPECT_EQ(city.Call("POST", w, R"({"reason":"改期"})", jin.cookie, jin.csrf).status, 200);
   EXPECT_EQ(city.Call("POST", w, R"({"reason":"改期"})", jin.cookie, jin.csrf).status, 409);
   EXPECT_EQ(Json(city.Call("GET", "/api/v1/public/notices?unit=150203010008"))["total"], 0);
+  auto gone = city.Call("GET", "/api/v1/notices/" + nid + "/audio", "", jin.cookie);
+  EXPECT_EQ(gone.status, 409) << "a withdrawn notice's audio is not served";
+  EXPECT_NE(gone.body.find("withdrawn"), std::string::npos) << gone.body;
+  EXPECT_EQ(city.Call("GET", base_a + "/audio/" + nid, "", "", "", bearer(a_token)).status, 409)
+      << "nor to a station that has its copy";
 
   // Station management: off (no polls, no new copies), a new token (the old one is dead), on again.
   const std::string manage = "/api/v1/broadcast/stations/" + a_id;
