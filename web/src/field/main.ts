@@ -1,7 +1,8 @@
 // The mobile field app (/m/): Vue 3 + Vant, offline-first (sync.ts).
 import { createApp } from 'vue'
 import {
-  Button, Cell, CellGroup, Checkbox, Empty, Field, Form, NavBar, Search, Tab, Tabs, Tag,
+  Button, Cell, CellGroup, Checkbox, Empty, Field, Form, NavBar,
+  Pagination, Search, Tab, Tabs, Tag,
 } from 'vant'
 import 'vant/lib/index.css'
 import FieldApp from './FieldApp.vue'
@@ -18,7 +19,7 @@ setUnauthorizedHandler(() => {
 watchConnectivity()
 
 const app = createApp(FieldApp).use(fieldRouter)
-for (const c of [Button, Cell, CellGroup, Checkbox, Empty, Field, Form, NavBar, Search, Tab, Tabs, Tag]) app.use(c)
+for (const c of [Button, Cell, CellGroup, Checkbox, Empty, Field, Form, NavBar, Pagination, Search, Tab, Tabs, Tag]) app.use(c)
 app.mount('#app')
 
 // The app shell offline (public/m/sw.js); the data cache and queue work without it.

@@ -40,13 +40,13 @@ fieldRouter.beforeEach(async (to) => {
     const last = localStorage.getItem('citygrid.field.lastUser')
     if (!field.online && last) {
       const { id, grid } = JSON.parse(last) as { id: number; grid: string }
-      if (!field.user) openFor(id, grid)
+      if (!field.user) await openFor(id, grid)
       return true
     }
     return { name: 'm-login' }
   }
   if (field.user !== Number(session.user.id)) {
-    openFor(Number(session.user.id), session.user.scope.code)
+    await openFor(Number(session.user.id), session.user.scope.code)
     localStorage.setItem('citygrid.field.lastUser', JSON.stringify({ id: Number(session.user.id), grid: session.user.scope.code }))
     void syncNow()
   }

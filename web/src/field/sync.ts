@@ -5,6 +5,7 @@
 // conflict holding both values — nothing is dropped without the worker's choice.
 import { reactive } from 'vue'
 import { ApiError, request } from '../api'
+import { kvDelete, kvGet, kvPutAll } from './db'
 import { ft } from './i18n'
 
 export type Family = 'addresses' | 'households' | 'persons'
@@ -103,30 +104,84 @@ export const field = reactive({
 
 const key = (what: string) => `citygrid.field.${what}.${field.user}`
 
-function save(): void {
-  const data: Persisted = {
-    grid: field.grid,
-    seq: field.seq,
-    records: field.records,
-    visits: field.visits,
-    visitEdits: field.visitEdits,
-    resolved: field.resolved,
-    lastSync: field.lastSync,
-  }
-  localStorage.setItem(key('cache'), JSON.stringify(data))
-  saveQueue()
+interface PersistedQueue {
+  queue: Op[]
+  conflicts: Conflict[]
+  failed: Failure[]
 }
 
-function saveQueue(): void {
-  localStorage.setItem(key('queue'), JSON.stringify({ queue: field.queue, conflicts: field.conflicts, failed: field.failed }))
+function snapshot(): { cache: Persisted; queue: PersistedQueue } {
+  return {
+    cache: {
+      grid: field.grid,
+      seq: field.seq,
+      records: field.records,
+      visits: field.visits,
+      visitEdits: field.visitEdits,
+      resolved: field.resolved,
+      lastSync: field.lastSync,
+    },
+    queue: { queue: field.queue, conflicts: field.conflicts, failed: field.failed },
+  }
+}
+
+// Writes to IndexedDB are asynchronous: one at a time, each of the state as it is when it
+// starts, cache and queue in one transaction (so a queued change is never stored without the
+// cache it was applied to). Saves asked for while one is writing become one more write.
+let writing: Promise<void> | null = null
+let again = false
+
+function save(): void {
+  if (!field.user) return
+  if (writing) {
+    again = true
+    return
+  }
+  const user = field.user
+  writing = (async () => {
+    do {
+      again = false
+      const { cache, queue } = snapshot()
+      try {
+        await kvPutAll({ [`citygrid.field.cache.${user}`]: cache, [`citygrid.field.queue.${user}`]: queue })
+      } catch (e) {
+        field.error = ft('storage.failed', { message: (e as Error).message })
+      }
+    } while (again && field.user === user)
+    writing = null
+  })()
+}
+
+/** Resolves once everything saved so far is in IndexedDB. */
+export async function saved(): Promise<void> {
+  while (writing) await writing
+}
+
+// Phones that ran an earlier version kept the cache and queue in localStorage: moved once.
+async function migrateLocalStorage(): Promise<void> {
+  const entries: Record<string, unknown> = {}
+  for (const what of ['cache', 'queue']) {
+    const text = localStorage.getItem(key(what))
+    if (text === null) continue
+    try {
+      entries[key(what)] = JSON.parse(text)
+    } catch {
+      // unreadable: dropped below, as a corrupt cache always was
+    }
+  }
+  if (Object.keys(entries).length) await kvPutAll(entries)
+  localStorage.removeItem(key('cache'))
+  localStorage.removeItem(key('queue'))
 }
 
 /** Loads the cache and queue of `user` (from an earlier session, maybe offline). */
-export function openFor(user: number, grid: string): void {
+export async function openFor(user: number, grid: string): Promise<void> {
   field.user = user
   field.grid = grid
   try {
-    const cached = JSON.parse(localStorage.getItem(key('cache')) ?? 'null') as Persisted | null
+    await migrateLocalStorage()
+    const cached = await kvGet<Persisted>(key('cache'))
+    if (field.user !== user) return
     if (cached && cached.grid === grid) {
       field.seq = cached.seq
       field.records = cached.records
@@ -136,16 +191,16 @@ export function openFor(user: number, grid: string): void {
       field.lastSync = cached.lastSync
       field.loaded = true
     }
-    const q = JSON.parse(localStorage.getItem(key('queue')) ?? 'null') as
-      | { queue: Op[]; conflicts: Conflict[]; failed: Failure[] }
-      | null
-    if (q) {
+    const q = await kvGet<PersistedQueue>(key('queue'))
+    if (q && field.user === user) {
       field.queue = q.queue
       field.conflicts = q.conflicts
       field.failed = q.failed
     }
-  } catch {
-    // A corrupt cache is dropped and reloaded from the server; the queue is kept if readable.
+  } catch (e) {
+    // A corrupt cache is dropped and reloaded from the server; storage that cannot be opened
+    // (private mode) leaves the app working online only.
+    field.error = ft('storage.failed', { message: (e as Error).message })
   }
 }
 
@@ -526,14 +581,15 @@ export function resolveConflict(index: number, keepMine: boolean): void {
 
 export function dropFailure(index: number): void {
   field.failed.splice(index, 1)
-  saveQueue()
+  save()
 }
 
 /** Forgets the cached records of this phone (logout); refused while changes are queued. */
 export function clearCache(): boolean {
   if (field.queue.length > 0 || field.conflicts.length > 0) return false
-  localStorage.removeItem(key('cache'))
-  localStorage.removeItem(key('queue'))
+  const keys = [key('cache'), key('queue')]
+  field.user = 0 // no more saves for this user; the next sign-in opens its own cache
+  void saved().then(() => kvDelete(...keys))
   field.loaded = false
   field.records = { addresses: {}, households: {}, persons: {} }
   field.visits = {}
