@@ -141,6 +141,14 @@ Result<store::CreatedCase> App::SubmitCase(const CaseSubmission& s) {
   if (!n.record.c.timeline.empty() && n.record.c.timeline.back().note.empty()) {
     n.record.c.timeline.back().note = "routed by rule " + created->rule_id;
   }
+  if (base_) {
+    base_->SealCaseFields(*type, n);  // phone numbers: encrypted, masked in the fields
+  } else if (std::any_of(type->fields.begin(), type->fields.end(), [&](const auto& f) {
+               auto it = n.record.c.fields.find(f.code);
+               return f.type == cases::FieldType::kPhone && it != n.record.c.fields.end() && !it->second.empty();
+             })) {
+    return MakeError(ErrorCode::kUnavailable, "no master key: a phone number cannot be stored");
+  }
   Mirror(*type, n.record);
   n.notifications = std::move(created->notifications);
   n.photos = s.photos;  // shared pointers: no bytes are copied
@@ -348,6 +356,28 @@ void App::RegisterCaseRoutes() {
                  Response resp = SafeJsonResponse(CaseJson(*r, t, Actions(t, r->c, ActorOf(*req.principal))));
                  resp.AddHeader("ETag", "\"" + std::to_string(r->version) + "\"");
                  return resp;
+               }});
+
+  router_.Add({"POST", "/api/v1/cases/{id}/unmask", Access::kUser,
+               "Show a case's clear phone number (body: field, reason >= 4 chars; admin, staff, grid workers of "
+               "its area; audited)",
+               "cases", [this](Request& req) {
+                 const model::Role role = req.principal->user.role;
+                 if (role != model::Role::kAdmin && role != model::Role::kStaff && role != model::Role::kGridWorker) {
+                   return ErrorResponse(403, "forbidden", "only admin, staff and grid workers may unmask");
+                 }
+                 if (!base_) return Unavailable();
+                 auto c = store_.Cases().GetCase(ViewerOf(*req.principal), req.params.at("id"));
+                 if (!c.ok()) return ErrorResponse(c.error());
+                 auto body = ParseJsonObject(req);
+                 if (!body.ok()) return ErrorResponse(body.error());
+                 auto field = StringField(*body, "field", true, 64);
+                 if (!field.ok()) return ErrorResponse(field.error());
+                 auto reason = StringField(*body, "reason", true, 2000);
+                 if (!reason.ok()) return ErrorResponse(reason.error());
+                 auto value = base_->UnmaskCaseField(*c, *field, *reason, req.principal->user.id);
+                 if (!value.ok()) return ErrorResponse(value.error());
+                 return JsonResponse({{"id", req.params.at("id")}, {"field", *field}, {"value", *value}});
                }});
 
   router_.Add({"POST", "/api/v1/cases/{id}/transitions/{name}", Access::kUser,

@@ -142,6 +142,26 @@ TEST(CasesApi, PublicReportStatusPageAndRatingWithToken) {
   ASSERT_EQ(queue["total"], 1);
   const std::string id = queue["items"][0]["id"];
   EXPECT_EQ(Parse(alice.Get("/api/v1/cases/" + id))["fields"]["contact_phone"], "138****5678");
+  // At rest only masked; the clear number is sealed, read back only by an audited unmasking.
+  EXPECT_EQ(city.store->Cases().GetCaseSystem(id)->c.fields.at("contact_phone"), "138****5678");
+  auto sealed = city.store->GetSealedCaseField(std::stoll(id), "contact_phone");
+  ASSERT_TRUE(sealed.ok());
+  EXPECT_EQ(sealed->cipher.find("13812345678"), std::string::npos);
+  const std::string unmask = "/api/v1/cases/" + id + "/unmask";
+  EXPECT_EQ(alice.Post(unmask, {{"field", "contact_phone"}, {"reason", "回"}}).status, 400) << "a reason is required";
+  EXPECT_EQ(alice.Post(unmask, {{"field", "description"}, {"reason", "联系上报人核实"}}).status, 404);
+  EXPECT_EQ(Client(city, "gb").Post(unmask, {{"field", "contact_phone"}, {"reason", "联系上报人核实"}}).status, 404)
+      << "another grid's worker";
+  auto before = city.store->ListAudit(0, 1000);
+  ASSERT_TRUE(before.ok());
+  auto shown = alice.Post(unmask, {{"field", "contact_phone"}, {"reason", "联系上报人核实"}});
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(Parse(shown)["value"], "13812345678");
+  auto after = city.store->ListAudit(0, 1000);
+  ASSERT_EQ(after->size(), before->size() + 1);
+  EXPECT_EQ(after->back().entity, "case");
+  EXPECT_EQ(after->back().field, "contact_phone");
+  EXPECT_EQ(after->back().reason, "联系上报人核实");
 
   json rating = {{"token", token}, {"rating", "satisfied"}};
   EXPECT_EQ(city.Call("POST", "/api/v1/public/cases/" + pid + "/rating", rating.dump()).status, 409);  // not closed

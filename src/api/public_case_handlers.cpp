@@ -18,11 +18,6 @@ namespace {
 // Stands in for an anonymous reporter who proved the submission token (no user has id -1).
 constexpr std::int64_t kTokenHolder = -1;
 
-bool PlausiblePhone(const std::string& s) {
-  if (s.size() < 5 || s.size() > 20) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' '; });
-}
-
 // The transition by which the reporter rates the case from its current state: one the
 // reporter may take, with an input named "rating".
 const cases::TransitionSpec* RatingTransition(const cases::CaseType& type, const std::string& state) {
@@ -98,7 +93,6 @@ void App::RegisterPublicCaseRoutes() {
                  s.fields["description"] = *description;
                  auto phone = StringField(*body, "contact_phone", true, 20);
                  if (!phone.ok()) return ErrorResponse(phone.error());
-                 if (!PlausiblePhone(*phone)) return ErrorResponse(MakeError(ErrorCode::kInvalid, "'contact_phone' is not a phone number"));
                  s.fields["contact_phone"] = *phone;
                  auto address = StringField(*body, "address", false, 200);
                  if (!address.ok()) return ErrorResponse(address.error());

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "base/service.hpp"
+#include "cases/case_type.hpp"
 #include "privacy/blind_index.hpp"
 #include "privacy/field_cipher.hpp"
 
@@ -63,6 +64,39 @@ Result<ResealCounts> ResealPersons(store::BaseDataStore& store, const privacy::K
       changed.push_back(std::move(p));
     }
     if (!changed.empty()) CG_RETURN_IF_ERROR(store.ResealPersons(changed));
+    counts.resealed += static_cast<std::int64_t>(changed.size());
+    if (progress) progress(counts);
+  }
+  return counts;
+}
+
+Result<ResealCounts> ResealCaseFields(store::BaseDataStore& store, const privacy::KeyRing& keys,
+                                      const std::function<void(const ResealCounts&)>& progress, std::int64_t batch) {
+  const privacy::FieldCipher cipher(keys);
+  ResealCounts counts;
+  std::int64_t after_case = 0;
+  std::string after_code;
+  for (;;) {
+    auto rows = store.ListSealedCaseFields(after_case, after_code, batch);
+    if (!rows.ok()) return rows.error();
+    if (rows->empty()) break;
+    after_case = rows->back().case_id;
+    after_code = rows->back().code;
+    counts.seen += static_cast<std::int64_t>(rows->size());
+    std::vector<store::SealedCaseField> changed;
+    for (auto& r : *rows) {
+      auto key = privacy::FieldCipher::KeyIdOf(r.cipher);
+      if (key.ok() && *key == keys.active().id) continue;
+      const std::string associated = cases::SealedFieldAssociated(r.code, r.public_id);
+      auto plain = cipher.Decrypt(r.cipher, associated);
+      if (!plain.ok()) {
+        return MakeError(ErrorCode::kInvalid, "case " + std::to_string(r.case_id) + " " + r.code + ": " +
+                                                  plain.error().message);
+      }
+      r.cipher = cipher.Encrypt(*plain, associated);
+      changed.push_back(std::move(r));
+    }
+    if (!changed.empty()) CG_RETURN_IF_ERROR(store.ResealCaseFields(changed));
     counts.resealed += static_cast<std::int64_t>(changed.size());
     if (progress) progress(counts);
   }

@@ -26,4 +26,10 @@ Result<ResealCounts> ResealPersons(store::BaseDataStore& store, const privacy::K
                                    const std::function<void(const ResealCounts&)>& progress = {},
                                    std::int64_t batch = 1000);
 
+// The same for cases' sealed phone fields (case_sealed_fields); kInvalid naming the case if a
+// value does not open.
+Result<ResealCounts> ResealCaseFields(store::BaseDataStore& store, const privacy::KeyRing& keys,
+                                      const std::function<void(const ResealCounts&)>& progress = {},
+                                      std::int64_t batch = 1000);
+
 }  // namespace cg::base

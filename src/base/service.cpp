@@ -390,26 +390,32 @@ Result<std::string> Service::Decrypt(const store::BaseRecord& r, const char* fie
   return cipher_.Decrypt(sealed->cipher, SealAssociated(r.id, field));
 }
 
+Status Service::LogUnmask(const char* entity, std::int64_t id, const std::string& field, const std::string& reason,
+                          std::int64_t actor_user_id) {
+  if (CodePoints(model::TrimAscii(reason)) < 4 || reason.size() > 500) {
+    return MakeError(ErrorCode::kInvalid, "reason: required, 4 to 500 characters");
+  }
+  store::AuditEntry entry;
+  entry.at = clock_.Now();
+  entry.actor_user_id = actor_user_id;
+  entry.action = "unmask";
+  entry.entity = entity;
+  entry.entity_id = id;
+  entry.field = field;
+  entry.reason = std::string(model::TrimAscii(reason));
+  auto logged = store_.AppendAudit(entry);
+  if (!logged.ok()) return logged.error();
+  return {};
+}
+
 Result<std::string> Service::Unmask(const model::Scope& scope, std::int64_t person_id, const std::string& field,
                                     const std::string& reason, std::int64_t actor_user_id) {
   if (field != "id_number" && field != "phone") {
     return MakeError(ErrorCode::kInvalid, "field: expected id_number or phone");
   }
-  if (CodePoints(model::TrimAscii(reason)) < 4 || reason.size() > 500) {
-    return MakeError(ErrorCode::kInvalid, "reason: required, 4 to 500 characters");
-  }
   auto person = store_.GetRecord(scope, BaseEntity::kPerson, person_id);
   if (!person.ok()) return person.error();
-  store::AuditEntry entry;
-  entry.at = clock_.Now();
-  entry.actor_user_id = actor_user_id;
-  entry.action = "unmask";
-  entry.entity = "person";
-  entry.entity_id = person_id;
-  entry.field = field;
-  entry.reason = std::string(model::TrimAscii(reason));
-  auto logged = store_.AppendAudit(entry);
-  if (!logged.ok()) return logged.error();
+  CG_RETURN_IF_ERROR(LogUnmask("person", person_id, field, reason, actor_user_id));
   return Decrypt(*person, field.c_str());
 }
 

@@ -9,6 +9,8 @@
 
 #include "base/change_feed.hpp"
 #include "base/search_projection.hpp"
+#include "cases/case_type.hpp"
+#include "store/case_store.hpp"
 #include "core/clock.hpp"
 #include "core/date.hpp"
 #include "forms/dictionary.hpp"
@@ -75,6 +77,15 @@ class Service {
   Result<std::string> Unmask(const model::Scope& scope, std::int64_t person_id, const std::string& field,
                              const std::string& reason, std::int64_t actor_user_id);
 
+  // Cases' phone fields (case_fields.cpp, docs/privacy.md "Cases"): SealCaseFields moves the
+  // clear value of every phone-typed field of `n` to n.sealed (encrypted, bound to the case's
+  // public id) and leaves it masked in the fields. UnmaskCaseField returns the clear value of
+  // field `code` of case `c` (read with the caller's viewer), written to the audit log with
+  // `reason` first; kNotFound for a field the case does not have sealed.
+  void SealCaseFields(const cases::CaseType& type, store::NewCase& n) const;
+  Result<std::string> UnmaskCaseField(const store::CaseRecord& c, const std::string& code, const std::string& reason,
+                                      std::int64_t actor_user_id);
+
   // Fields for display: plain fields, attributes, and for persons the masked ID and phone
   // numbers plus sex and birth date derived from the ID.
   model::Fields Present(const store::BaseRecord& record) const;
@@ -107,6 +118,9 @@ class Service {
   Prepared Build(model::BaseEntity entity, model::Fields fields, model::Fields attributes) const;
   void AfterWrite();
   Status Seal(store::BaseRecord& record, const std::string& id_number, const std::string& phone) const;
+  // Checks `reason` (4 to 500 characters) and appends the unmasking to the audit log.
+  Status LogUnmask(const char* entity, std::int64_t id, const std::string& field, const std::string& reason,
+                   std::int64_t actor_user_id);
 
   store::Store& store_;
   const forms::Dictionary& dictionary_;

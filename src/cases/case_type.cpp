@@ -21,7 +21,7 @@ using internal::Where;
 constexpr FieldType kFieldTypes[] = {FieldType::kString, FieldType::kText,    FieldType::kInteger,
                                      FieldType::kNumber, FieldType::kBool,    FieldType::kEnum,
                                      FieldType::kDate,   FieldType::kOrgCode, FieldType::kUserId,
-                                     FieldType::kPoint};
+                                     FieldType::kPoint,  FieldType::kPhone};
 constexpr Relation kRelations[] = {Relation::kHandlingUnit,          Relation::kHandlingUnitOrAncestors,
                                    Relation::kHandlingUnitAncestors, Relation::kCaseGrid,
                                    Relation::kReporter,              Relation::kAssignee};
@@ -347,6 +347,10 @@ Status ValidateGraph(const CaseType& type, const std::vector<const toml::table*>
 
 }  // namespace
 
+std::string SealedFieldAssociated(std::string_view code, std::string_view public_id) {
+  return "case." + std::string(code) + ":" + std::string(public_id);
+}
+
 const char* FieldTypeName(FieldType type) {
   switch (type) {
     case FieldType::kString: return "string";
@@ -359,6 +363,7 @@ const char* FieldTypeName(FieldType type) {
     case FieldType::kOrgCode: return "org_code";
     case FieldType::kUserId: return "user_id";
     case FieldType::kPoint: return "point";
+    case FieldType::kPhone: return "phone";
   }
   return "string";
 }
@@ -461,6 +466,11 @@ Status CheckValue(const FieldSpec& spec, const std::string& value, const std::st
         return bad("expected \"lon,lat\" in WGS-84 degrees");
       return {};
     }
+    case FieldType::kPhone:
+      if (value.size() < 5 || value.size() > 20 ||
+          !std::all_of(value.begin(), value.end(), [](char c) { return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' '; }))
+        return bad("expected a phone number (5 to 20 digits, '+', '-' or spaces)");
+      return {};
   }
   return {};
 }

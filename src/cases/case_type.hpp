@@ -22,7 +22,11 @@ struct Label {
 // The kind of value a field holds. Every value travels as a string; the type says what
 // strings are valid: integer/number in decimal, bool "true"/"false", date "YYYY-MM-DD",
 // org_code a GB/T 2260-style code, user_id a positive integer, point "lon,lat" in WGS-84.
-enum class FieldType { kString, kText, kInteger, kNumber, kBool, kEnum, kDate, kOrgCode, kUserId, kPoint };
+// phone: 5..20 characters of digits, '+', '-' and spaces; stored sealed (encrypted, only the
+// masked value in the case's fields) and shown masked, unmasked only by the audited route.
+enum class FieldType { kString, kText, kInteger, kNumber, kBool, kEnum, kDate, kOrgCode, kUserId, kPoint, kPhone };
+// What a sealed (phone) field's ciphertext is bound to: "case.<code>:<public_id>".
+std::string SealedFieldAssociated(std::string_view code, std::string_view public_id);
 const char* FieldTypeName(FieldType type);
 std::optional<FieldType> ParseFieldType(std::string_view name);
 

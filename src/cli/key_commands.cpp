@@ -38,17 +38,22 @@ int ResealWith(const Config& config, const privacy::KeyRing& keys) {
   auto payloads = with_progress("import review rows",
                                 [&](auto&& cb) { return imports::ResealImportPayloads(**store, keys, cb); });
   if (!payloads.ok()) return Fail(payloads.error());
+  auto phones = with_progress("case phone numbers",
+                              [&](auto&& cb) { return base::ResealCaseFields(**store, keys, cb); });
+  if (!phones.ok()) return Fail(phones.error());
   store::AuditEntry entry;
   entry.at = SystemClock::Instance().Now();
   entry.action = "key_reseal";
   entry.entity = "master_key";
   entry.entity_id = keys.active().id;
-  entry.reason = std::to_string(persons->resealed) + " persons and " + std::to_string(payloads->resealed) +
-                 " import review rows re-sealed under key " + KeyName(keys.active().id);
+  entry.reason = std::to_string(persons->resealed) + " persons, " + std::to_string(payloads->resealed) +
+                 " import review rows and " + std::to_string(phones->resealed) +
+                 " case phone numbers re-sealed under key " + KeyName(keys.active().id);
   if (auto logged = (*store)->AppendAudit(entry); !logged.ok()) return Fail(logged.error());
   std::cout << "every sealed value is under key " << KeyName(keys.active().id) << ": " << persons->resealed
             << " of " << persons->seen << " persons and " << payloads->resealed << " of " << payloads->seen
-            << " import review rows re-sealed\n";
+            << " import review rows, " << phones->resealed << " of " << phones->seen
+            << " case phone numbers re-sealed\n";
   return 0;
 }
 

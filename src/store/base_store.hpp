@@ -67,6 +67,15 @@ struct SealedImportPayload {
   std::string payload;
 };
 
+// A sealed case field (case_sealed_fields): the ciphertext of a case's phone number, bound to
+// "case.<code>:<public_id>" (public_id is filled by the list for the re-sealing).
+struct SealedCaseField {
+  std::int64_t case_id = 0;
+  std::string code;
+  std::string public_id;
+  std::string cipher;
+};
+
 // One base-data row. `fields` holds the entity's plain fields and, keyed by data-element code
 // (e.g. "person.elderly_living_alone"), its attributes; never ID or phone numbers.
 struct BaseRecord {
@@ -271,6 +280,13 @@ class BaseDataStore {
                                                                             std::int64_t after_row,
                                                                             std::int64_t limit);
   virtual Status ResealImportPayloads(const std::vector<SealedImportPayload>& rows);
+  // The same for sealed case fields, after (case_id, code); ResealCaseFields replaces `cipher`.
+  virtual Result<std::vector<SealedCaseField>> ListSealedCaseFields(std::int64_t after_case, const std::string& after_code,
+                                                                    std::int64_t limit);
+  virtual Status ResealCaseFields(const std::vector<SealedCaseField>& rows);
+  // The sealed value of field `code` of case `case_id`; kNotFound when it has none. Unscoped:
+  // the caller has read the case with its viewer first (the audited unmask route).
+  virtual Result<SealedCaseField> GetSealedCaseField(std::int64_t case_id, const std::string& code);
   // --- Notices and loudspeaker stations (store/notice_store.hpp, notice_store.cpp) -------------
   // Writes `notice` (id and status set here) and, for a loudspeaker notice, its `audio` and a play
   // row for every active station under its scope_code, in one transaction. kNotFound when the

@@ -91,6 +91,9 @@ struct NewCase {
   CaseRecord record;
   std::vector<cases::Notification> notifications;
   std::vector<std::shared_ptr<const NewPhoto>> photos;
+  // Field code -> privacy::FieldCipher ciphertext of its clear value (record.c.fields holds
+  // only the masked value), written to case_sealed_fields in the same transaction.
+  std::map<std::string, std::string> sealed;
 };
 
 struct CreatedCase {

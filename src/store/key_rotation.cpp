@@ -1,5 +1,6 @@
-// Reading and replacing sealed values for a master-key rotation (`citygrid key rotate`,
-// docs/operations.md "Master key"). The same SQL serves both backends.
+// Reading and replacing sealed values: for a master-key rotation (`citygrid key rotate`,
+// docs/operations.md "Master key"), and one case field for the audited unmask route. The same
+// SQL serves both backends.
 #include "store/base_store.hpp"
 #include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
@@ -80,6 +81,50 @@ Status BaseDataStore::ResealImportPayloads(const std::vector<SealedImportPayload
       }
     });
     return Status();
+  });
+}
+
+Result<std::vector<SealedCaseField>> BaseDataStore::ListSealedCaseFields(std::int64_t after_case,
+                                                                         const std::string& after_code,
+                                                                         std::int64_t limit) {
+  if (limit <= 0 || limit > 100000) return MakeError(ErrorCode::kInvalid, "limit must be 1..100000");
+  return internal::Guard([&]() -> Result<std::vector<SealedCaseField>> {
+    std::vector<SealedCaseField> out;
+    RunBaseTx(false, [&](internal::SqlTx& tx) {
+      auto rows = tx.Run(
+          "SELECT s.case_id, s.code, c.public_id, s.cipher FROM case_sealed_fields s JOIN cases c ON c.id = s.case_id "
+          "WHERE s.case_id > ?1 OR (s.case_id = ?1 AND s.code > ?2) ORDER BY s.case_id, s.code LIMIT ?3",
+          {P::Int(after_case), P::Text(after_code), P::Int(limit)});
+      for (const auto& r : rows) out.push_back({internal::ToInt(r[0]), r[1].value_or(""), r[2].value_or(""), Bytes(r[3])});
+    });
+    return out;
+  });
+}
+
+Status BaseDataStore::ResealCaseFields(const std::vector<SealedCaseField>& rows) {
+  return internal::Guard([&]() -> Status {
+    RunBaseTx(true, [&](internal::SqlTx& tx) {
+      for (const auto& r : rows) {
+        tx.Run("UPDATE case_sealed_fields SET cipher = ?3 WHERE case_id = ?1 AND code = ?2",
+               {P::Int(r.case_id), P::Text(r.code), P::Text(internal::Hex(r.cipher))});
+      }
+    });
+    return Status();
+  });
+}
+
+Result<SealedCaseField> BaseDataStore::GetSealedCaseField(std::int64_t case_id, const std::string& code) {
+  return internal::Guard([&]() -> Result<SealedCaseField> {
+    std::optional<SealedCaseField> out;
+    RunBaseTx(false, [&](internal::SqlTx& tx) {
+      auto rows = tx.Run(
+          "SELECT s.case_id, s.code, c.public_id, s.cipher FROM case_sealed_fields s JOIN cases c ON c.id = s.case_id "
+          "WHERE s.case_id = ?1 AND s.code = ?2",
+          {P::Int(case_id), P::Text(code)});
+      if (!rows.empty()) out = SealedCaseField{internal::ToInt(rows[0][0]), rows[0][1].value_or(""), rows[0][2].value_or(""), Bytes(rows[0][3])};
+    });
+    if (!out) return MakeError(ErrorCode::kNotFound, "this case has no sealed " + code);
+    return *out;
   });
 }
 

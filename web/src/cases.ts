@@ -6,7 +6,7 @@ export interface FieldSpec {
   code: string
   name: string
   name_en: string
-  type: 'string' | 'text' | 'integer' | 'number' | 'bool' | 'enum' | 'date' | 'org_code' | 'user_id' | 'point'
+  type: 'string' | 'text' | 'integer' | 'number' | 'bool' | 'enum' | 'date' | 'org_code' | 'user_id' | 'point' | 'phone'
   required: boolean
   max_length?: number
   values?: string[]
@@ -192,6 +192,9 @@ export function newIdempotencyKey(): string {
 
 export const casesApi = {
   types: () => request<{ items: CaseTypeInfo[] }>('GET', '/case-types'),
+  /** The clear value of a sealed (phone) field; audited with `reason` (4–500 characters). */
+  unmask: (id: string, field: string, reason: string) =>
+    request<{ value: string }>('POST', `/cases/${id}/unmask`, { field, reason }),
   queue: (f: QueueFilter) => {
     const q = new URLSearchParams({ limit: String(f.limit), offset: String(f.offset) })
     if (f.state) q.set('state', f.state)

@@ -1,5 +1,7 @@
 #include "store/internal/migrations.hpp"
 
+#include "store/internal/migrations/m15_case_sealed_fields.hpp"
+
 namespace cg::store::internal {
 
 namespace {
@@ -936,6 +938,7 @@ constexpr Migration kMigrations[] = {
     {8, "lighter intake: no cases_lonlat; open cases by latitude cell, queue triggers by primary key (SQLite)", kSqlite8, kPostgres8},
     {9, "import jobs and rows, persons by name", kSqlite9, kPostgres9},
     {10, "notices, their audio, loudspeaker stations and plays", kSqlite10, kPostgres10},
+    {15, "sealed case fields (phone numbers of cases, encrypted)", kSqlite15, kPostgres15},
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "store/internal/case_common.hpp"
+#include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
 #include "store/internal/group_commit.hpp"
 #include "store/internal/pool.hpp"
@@ -567,6 +568,10 @@ class PgCaseStore final : public CaseStore {
     }
     std::int64_t id = ins[0][0].as<std::int64_t>();
     WriteFields(tx, id, r.c.fields);
+    for (const auto& [code, cipher] : n.sealed) {
+      tx.exec_params("INSERT INTO case_sealed_fields(case_id, code, cipher) VALUES ($1, $2, $3)", id, code,
+                     internal::Hex(cipher));
+    }
     WriteEvents(tx, id, r.c.timeline, 0);
     WriteNotifications(tx, id, n.notifications, now);
     WritePhotos(tx, id, n.photos, now);

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "store/internal/case_common.hpp"
+#include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
 #include "store/internal/group_commit.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
@@ -560,6 +561,10 @@ class SqliteCaseStore final : public CaseStore {
     }
     std::int64_t id = sqlite3_last_insert_rowid(writer_.db());
     WriteFields(id, r.c.fields);
+    for (const auto& [code, cipher] : n.sealed) {
+      Query q(writer_, "INSERT INTO case_sealed_fields(case_id, code, cipher) VALUES (?1, ?2, ?3)");
+      q.Int(1, id).Text(2, code).Text(3, internal::Hex(cipher)).Run();
+    }
     WriteEvents(id, r.c.timeline, 0);
     WriteNotifications(id, n.notifications, now);
     WritePhotos(id, n.photos, now);
