@@ -82,6 +82,8 @@ class App {
   // change feed with every projection registered (a snapshot of the base data). kInvalid
   // names a bad template file; the server refuses to start then.
   Status EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary);
+  // The master key without base data (no dictionary): cases still seal their phone numbers.
+  void UseMasterKey(privacy::KeyRing keys) { keys_ = std::make_unique<privacy::KeyRing>(std::move(keys)); }
   // Applies base-data writes made since the last catch-up (by any node) to the in-memory
   // views and picks up report templates other nodes added or removed. Thread-safe; the server
   // calls it every feed_interval_ms. No-op before EnableBaseData.

@@ -141,8 +141,8 @@ Result<store::CreatedCase> App::SubmitCase(const CaseSubmission& s) {
   if (!n.record.c.timeline.empty() && n.record.c.timeline.back().note.empty()) {
     n.record.c.timeline.back().note = "routed by rule " + created->rule_id;
   }
-  if (base_) {
-    base_->SealCaseFields(*type, n);  // phone numbers: encrypted, masked in the fields
+  if (keys_) {
+    base::SealCaseFields(privacy::FieldCipher(*keys_), *type, n);  // phone numbers: encrypted, masked
   } else if (std::any_of(type->fields.begin(), type->fields.end(), [&](const auto& f) {
                auto it = n.record.c.fields.find(f.code);
                return f.type == cases::FieldType::kPhone && it != n.record.c.fields.end() && !it->second.empty();

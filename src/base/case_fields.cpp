@@ -6,12 +6,12 @@
 
 namespace cg::base {
 
-void Service::SealCaseFields(const cases::CaseType& type, store::NewCase& n) const {
+void SealCaseFields(const privacy::FieldCipher& cipher, const cases::CaseType& type, store::NewCase& n) {
   for (const auto& f : type.fields) {
     if (f.type != cases::FieldType::kPhone) continue;
     auto it = n.record.c.fields.find(f.code);
     if (it == n.record.c.fields.end() || it->second.empty()) continue;
-    n.sealed[f.code] = cipher_.Encrypt(it->second, cases::SealedFieldAssociated(f.code, n.record.public_id));
+    n.sealed[f.code] = cipher.Encrypt(it->second, cases::SealedFieldAssociated(f.code, n.record.public_id));
     it->second = model::MaskPhone(it->second);
   }
 }

@@ -77,12 +77,10 @@ class Service {
   Result<std::string> Unmask(const model::Scope& scope, std::int64_t person_id, const std::string& field,
                              const std::string& reason, std::int64_t actor_user_id);
 
-  // Cases' phone fields (case_fields.cpp, docs/privacy.md "Cases"): SealCaseFields moves the
-  // clear value of every phone-typed field of `n` to n.sealed (encrypted, bound to the case's
-  // public id) and leaves it masked in the fields. UnmaskCaseField returns the clear value of
+  // Cases' phone fields (case_fields.cpp, docs/privacy.md "Cases"; sealed by SealCaseFields
+  // below). UnmaskCaseField returns the clear value of
   // field `code` of case `c` (read with the caller's viewer), written to the audit log with
   // `reason` first; kNotFound for a field the case does not have sealed.
-  void SealCaseFields(const cases::CaseType& type, store::NewCase& n) const;
   Result<std::string> UnmaskCaseField(const store::CaseRecord& c, const std::string& code, const std::string& reason,
                                       std::int64_t actor_user_id);
 
@@ -131,5 +129,9 @@ class Service {
   privacy::Tail4Index tail_;
   const SearchProjection* search_ = nullptr;
 };
+
+// Moves the clear value of every phone-typed field of `n` to n.sealed (encrypted, bound to the
+// case's public id) and leaves it masked in the fields (case_fields.cpp).
+void SealCaseFields(const privacy::FieldCipher& cipher, const cases::CaseType& type, store::NewCase& n);
 
 }  // namespace cg::base

@@ -185,7 +185,8 @@ int Serve(const Config& config) {
       return Fail(s.error());
     }
   } else if (dictionary.error().code == ErrorCode::kNotFound) {
-    // Not fatal: the org tree and accounts still work; base-data routes answer 503.
+    // Not fatal: the org tree, accounts and cases still work; base-data routes answer 503.
+    app.UseMasterKey(std::move(keys).value());
     spdlog::warn("no data-element dictionary at elements_dir={}; base-data routes are disabled",
                  config.elements_dir);
   } else {

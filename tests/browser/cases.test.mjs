@@ -290,7 +290,7 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     assert.match(await district.getByTestId('case-unit').innerText(), /金华社区/)
     // Stored values read as people read them: the unit dispatched to by name, the point rounded.
     assert.equal((await district.locator('[data-field=unit_code]').innerText()).trim(), '金华社区 (150203010008)')
-    assert.match(await district.locator('[data-field=location]').innerText(), /^\d+\.\d{6}, \d+\.\d{6}$/)
+    assert.match((await district.locator('[data-field=location]').innerText()).trim(), /^\d+\.\d{6}, \d+\.\d{6}$/)
     await district.screenshot({ path: path.join(OUT, 'cases-dispatched.png'), fullPage: true })
 
     // 金华社区's staff see it in their queue and as a notification; they sign for it and report back.
