@@ -48,6 +48,16 @@ Result<std::int64_t> IntParam(const Request& request, const std::string& name, s
 }
 }  // namespace
 
+std::optional<std::int64_t> PositiveParam(const Request& request, const char* name) {
+  auto it = request.params.find(name);
+  if (it == request.params.end()) return std::nullopt;
+  const std::string& text = it->second;
+  std::int64_t id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || p != text.data() + text.size() || id <= 0 || text.size() > 15) return std::nullopt;
+  return id;
+}
+
 Result<store::Page> ParsePage(const Request& request, std::int64_t default_limit,
                               std::int64_t max_limit) {
   auto limit = IntParam(request, "limit", default_limit, 1, max_limit);

@@ -23,6 +23,8 @@ Result<store::Page> ParsePage(const Request& request, std::int64_t default_limit
                               std::int64_t max_limit);
 // A finite number query parameter within [min, max]; kInvalid naming it otherwise.
 Result<double> NumberParam(const Request& request, const std::string& name, double min, double max);
+// Path parameter `name` as a positive integer (at most 15 digits); nullopt otherwise.
+std::optional<std::int64_t> PositiveParam(const Request& request, const char* name);
 // Serialises with invalid UTF-8 replaced rather than throwing.
 std::string Dump(const nlohmann::json& value);
 Response JsonResponse(const nlohmann::json& value, int status = 200);

@@ -19,14 +19,6 @@ bool CanPublish(const Request& req) {
   return r == Role::kAdmin || r == Role::kStaff;
 }
 
-std::optional<std::int64_t> PositiveParam(const Request& req, const char* name) {
-  const std::string& text = req.params.at(name);
-  std::int64_t id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || p != text.data() + text.size() || id <= 0 || text.size() > 15) return std::nullopt;
-  return id;
-}
-
 nlohmann::json NoticeJson(const store::Notice& n) {
   return {{"id", n.id},
           {"scope_code", n.scope_code},
