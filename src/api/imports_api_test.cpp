@@ -14,18 +14,14 @@ namespace {
 using nlohmann::json;
 using testing::TestCity;
 
-const std::string kBoundary = "----cgImportBoundary7MA4YWxk";
+using testing::FilePart;
+using testing::Multipart;
+using testing::MultipartHeaders;
 
 std::string Upload(const std::string& filename, const std::string& data, const std::string& sheet = "") {
-  std::string b;
-  if (!sheet.empty()) b += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"sheet\"\r\n\r\n" + sheet + "\r\n";
-  b += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
-       "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + data + "\r\n";
-  return b + "--" + kBoundary + "--\r\n";
-}
-
-std::map<std::string, std::string> MultipartHeaders() {
-  return {{"content-type", "multipart/form-data; boundary=" + kBoundary}};
+  std::vector<std::pair<std::string, std::string>> fields;
+  if (!sheet.empty()) fields.push_back({"sheet", sheet});
+  return Multipart(fields, {{"file", filename, "application/octet-stream", data}});
 }
 
 json Body(const Response& r) {

@@ -16,36 +16,13 @@ namespace {
 
 using nlohmann::json;
 using testing::TestCity;
+using testing::FilePart;
+using testing::Multipart;
+using testing::MultipartHeaders;
 namespace ti = media::test_images;
 
-const std::string kBoundary = "----citygridTestBoundary42";
 // 41°00'00" N, 109°12'00" E: inside grid A (甲网格) of the test city.
 const ti::GpsSpec kGridAGps{{41, 0, 0}, "N", {109, 12, 0}, "E"};
-
-struct FilePart {
-  std::string name;
-  std::string filename;
-  std::string content_type;
-  std::string data;
-};
-
-std::string Multipart(const std::vector<std::pair<std::string, std::string>>& fields,
-                      const std::vector<FilePart>& files) {
-  std::string b;
-  for (const auto& [k, v] : fields) {
-    b += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
-  }
-  for (const auto& f : files) {
-    b += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + f.name + "\"; filename=\"" + f.filename +
-         "\"\r\nContent-Type: " + f.content_type + "\r\n\r\n" + f.data + "\r\n";
-  }
-  return b + "--" + kBoundary + "--\r\n";
-}
-
-std::map<std::string, std::string> MultipartHeaders(std::map<std::string, std::string> extra = {}) {
-  extra["content-type"] = "multipart/form-data; boundary=" + kBoundary;
-  return extra;
-}
 
 json Parse(const Response& r) {
   auto j = json::parse(r.body, nullptr, false);
@@ -319,8 +296,8 @@ TEST_F(Photos, MalformedMultipartIs4xx) {
   // Unterminated (no closing delimiter).
   ExpectRefused(PublicPost(body.substr(0, body.size() - 30)), 400, "multipart", before);
   // Huge part headers.
-  std::string huge = "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + std::string(100000, 'a') +
-                     "\"\r\n\r\nx\r\n--" + kBoundary + "--\r\n";
+  std::string huge = "--" + testing::kBoundary + "\r\nContent-Disposition: form-data; name=\"" + std::string(100000, 'a') +
+                     "\"\r\n\r\nx\r\n--" + testing::kBoundary + "--\r\n";
   ExpectRefused(PublicPost(huge), 413, "headers longer than", before);
   // 1000 parts.
   std::vector<std::pair<std::string, std::string>> many;

@@ -8,7 +8,10 @@
 #include <gtest/gtest.h>
 #include <stdexcept>
 #include <tuple>
+#include <map>
 #include <memory>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include "api/app.hpp"
@@ -183,5 +186,33 @@ struct TestCity {
     return l;
   }
 };
+
+// multipart/form-data bodies for upload tests.
+inline const std::string kBoundary = "----citygridTestBoundary42";
+
+struct FilePart {
+  std::string name;
+  std::string filename;
+  std::string content_type;
+  std::string data;
+};
+
+inline std::string Multipart(const std::vector<std::pair<std::string, std::string>>& fields,
+                             const std::vector<FilePart>& files) {
+  std::string b;
+  for (const auto& [k, v] : fields) {
+    b += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+  }
+  for (const auto& f : files) {
+    b += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + f.name + "\"; filename=\"" + f.filename +
+         "\"\r\nContent-Type: " + f.content_type + "\r\n\r\n" + f.data + "\r\n";
+  }
+  return b + "--" + kBoundary + "--\r\n";
+}
+
+inline std::map<std::string, std::string> MultipartHeaders(std::map<std::string, std::string> extra = {}) {
+  extra["content-type"] = "multipart/form-data; boundary=" + kBoundary;
+  return extra;
+}
 
 }  // namespace cg::api::testing

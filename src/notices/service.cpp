@@ -92,7 +92,7 @@ Result<store::Notice> Service::Publish(const model::Scope& scope, std::int64_t a
     audio = std::move(spoken_audio).value();
     n.audio_ms = static_cast<std::int64_t>(std::lround(audio.duration_s * 1000));
   }
-  return store_.CreateNotice(scope, n, audio.mime_type, audio.bytes);
+  return store_.CreateNotice(scope, n, audio.mime_type, audio.bytes, d.image ? &*d.image : nullptr);
 }
 
 Result<RegisteredStation> Service::RegisterStation(const model::Scope& scope, const NewStation& s) {
@@ -162,6 +162,18 @@ Result<std::pair<std::string, std::string>> Service::Audio(const model::Scope& s
   auto notice = store_.GetNotice(scope, notice_id);
   if (!notice.ok()) return notice.error();
   return AudioOf(*notice);
+}
+
+Result<std::string> Service::Image(const model::Scope& scope, std::int64_t notice_id, bool thumbnail,
+                                   bool published_only) {
+  auto notice = store_.GetNotice(scope, notice_id);
+  if (!notice.ok()) return notice.error();
+  if (notice->status == "withdrawn") {
+    if (published_only) return MakeError(ErrorCode::kNotFound, "notice not found");
+    return MakeError(ErrorCode::kConflict, "notice withdrawn: its image is no longer served");
+  }
+  if (notice->image_width <= 0) return MakeError(ErrorCode::kNotFound, "this notice has no image");
+  return store_.GetNoticeImage(notice->id, thumbnail);
 }
 
 Result<std::pair<std::string, std::string>> Service::AudioOf(const store::Notice& notice) {

@@ -6,6 +6,7 @@
 // which stations played it, which have it pending and which missed it. Thread-safe.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,7 @@ struct Draft {
   bool urgent = false;
   bool loudspeaker = false;
   int play_within_hours = kDefaultPlayWithinHours;  // 1..168: not played by then = missed
+  std::optional<store::NoticeImage> image;  // already re-encoded without metadata (media::Process)
 };
 
 struct NewStation {
@@ -74,6 +76,11 @@ class Service {
   // The audio (mime, bytes) of a notice `scope` can see; kNotFound outside it or for a notice
   // without audio, kConflict once it is withdrawn.
   Result<std::pair<std::string, std::string>> Audio(const model::Scope& scope, std::int64_t notice_id);
+  // The image (JPEG, or its thumbnail) of a notice `scope` can see; kNotFound outside it or for a
+  // notice without one, kConflict once it is withdrawn. The public site reads with the system
+  // scope and `published_only`, which makes a withdrawn notice's image kNotFound.
+  Result<std::string> Image(const model::Scope& scope, std::int64_t notice_id, bool thumbnail,
+                            bool published_only = false);
   // The audio of a notice the station has a copy of; kNotFound otherwise, kConflict once withdrawn.
   Result<std::pair<std::string, std::string>> StationAudio(const store::BroadcastStation& station,
                                                            std::int64_t notice_id);

@@ -291,8 +291,9 @@ class BaseDataStore {
   // Writes `notice` (id and status set here) and, for a loudspeaker notice, its `audio` and a play
   // row for every active station under its scope_code, in one transaction. kNotFound when the
   // target is outside `scope` or no such org unit; kInvalid for a loudspeaker notice without audio.
+  // `image` (may be null) is stored with it.
   virtual Result<Notice> CreateNotice(const model::Scope& scope, Notice notice, const std::string& audio_mime,
-                                      const std::string& audio);
+                                      const std::string& audio, const NoticeImage* image = nullptr);
   // A notice `scope` manages (its target inside the scope) or receives (its target above the
   // scope's root); kNotFound otherwise.
   virtual Result<Notice> GetNotice(const model::Scope& scope, std::int64_t id);
@@ -307,6 +308,9 @@ class BaseDataStore {
                                         Timestamp at);
   // The audio of a notice (mime, bytes); kNotFound if it has none.
   virtual Result<std::pair<std::string, std::string>> GetNoticeAudio(std::int64_t id);
+  // The JPEG of notice `id`'s image (or its thumbnail); kNotFound when it has none. Unscoped like
+  // GetNoticeAudio: the caller has read the notice first.
+  virtual Result<std::string> GetNoticeImage(std::int64_t id, bool thumbnail);
   // Registers a station under `scope` with the SHA-256 (hex) of its token. kNotFound for an org
   // unit outside `scope`.
   virtual Result<BroadcastStation> CreateStation(const model::Scope& scope, BroadcastStation station,

@@ -20,7 +20,9 @@ using P = internal::SqlParam;
 
 const char kNoticeCols[] =
     "n.id, n.scope_code, n.title, n.body, n.category, n.urgent, n.loudspeaker, n.status, n.play_by, n.audio_ms, "
-    "n.created_by, n.created_at, n.withdrawn_reason, n.withdrawn_at";
+    "n.created_by, n.created_at, n.withdrawn_reason, n.withdrawn_at, "
+    "(SELECT i.width FROM notice_images i WHERE i.notice_id = n.id), "
+    "(SELECT i.height FROM notice_images i WHERE i.notice_id = n.id)";
 const char kStationCols[] = "id, org_code, name, location, lon, lat, schedule, active, created_at, last_seen_at";
 
 Notice ReadNotice(const SqlRow& r) {
@@ -39,6 +41,8 @@ Notice ReadNotice(const SqlRow& r) {
   n.created_at = ToInt(r[11]);
   n.withdrawn_reason = r[12].value_or("");
   n.withdrawn_at = ToInt(r[13]);
+  n.image_width = static_cast<int>(ToInt(r[14]));
+  n.image_height = static_cast<int>(ToInt(r[15]));
   return n;
 }
 
@@ -95,7 +99,7 @@ BroadcastStation RequireStation(SqlTx& tx, const model::Scope& scope, std::int64
 }  // namespace
 
 Result<Notice> BaseDataStore::CreateNotice(const model::Scope& scope, Notice notice, const std::string& audio_mime,
-                                           const std::string& audio) {
+                                           const std::string& audio, const NoticeImage* image) {
   if (!scope.Contains(notice.scope_code)) return MakeError(ErrorCode::kNotFound, "org unit not found");
   if (notice.loudspeaker && audio.empty()) {
     return MakeError(ErrorCode::kInvalid, "a loudspeaker notice needs its audio");
@@ -119,6 +123,15 @@ Result<Notice> BaseDataStore::CreateNotice(const model::Scope& scope, Notice not
       if (!audio.empty()) {
         tx.Run("INSERT INTO notice_audio(notice_id, mime, data) VALUES (?1, ?2, ?3)",
                {P::Int(notice.id), P::Text(audio_mime), P::Text(internal::Hex(audio))});
+      }
+      if (image) {
+        tx.Run("INSERT INTO notice_images(notice_id, width, height, jpeg, thumbnail) VALUES (?1, ?2, ?3, ?4, ?5)",
+               {P::Int(notice.id), P::Int(image->width), P::Int(image->height), P::Text(internal::Hex(image->jpeg)),
+                P::Text(internal::Hex(image->thumbnail))});
+        notice.image_width = image->width;
+        notice.image_height = image->height;
+      } else {
+        notice.image_width = notice.image_height = 0;
       }
       if (notice.loudspeaker) {
         std::vector<P> params = {P::Int(notice.id)};
@@ -199,6 +212,20 @@ Result<std::pair<std::string, std::string>> BaseDataStore::GetNoticeAudio(std::i
       auto rows = tx.Run("SELECT mime, data FROM notice_audio WHERE notice_id = ?1", {P::Int(id)});
       if (rows.empty()) Fail(ErrorCode::kNotFound, "the notice has no audio");
       out = {rows[0][0].value_or(""), internal::Unhex(rows[0][1].value_or(""))};
+    });
+    return out;
+  });
+}
+
+Result<std::string> BaseDataStore::GetNoticeImage(std::int64_t id, bool thumbnail) {
+  return Guard([&]() -> Result<std::string> {
+    std::string out;
+    RunBaseTx(false, [&](SqlTx& tx) {
+      auto rows = tx.Run(std::string("SELECT ") + (thumbnail ? "thumbnail" : "jpeg") +
+                             " FROM notice_images WHERE notice_id = ?1",
+                         {P::Int(id)});
+      if (rows.empty()) Fail(ErrorCode::kNotFound, "the notice has no image");
+      out = internal::Unhex(rows[0][0].value_or(""));
     });
     return out;
   });

@@ -28,6 +28,16 @@ struct Notice {
   Timestamp created_at = 0;
   std::string withdrawn_reason;
   Timestamp withdrawn_at = 0;
+  int image_width = 0;   // of its image (0: none)
+  int image_height = 0;
+};
+
+// A notice's image as served: the re-encoded copy without metadata and its thumbnail (JPEG).
+struct NoticeImage {
+  std::string jpeg;
+  std::string thumbnail;
+  int width = 0;
+  int height = 0;
 };
 
 struct BroadcastStation {

@@ -57,8 +57,24 @@ TEST_P(NoticeContract, NoticesReachTheirSubtreeAndStationsPlayThem) {
   ASSERT_OK(first);
   auto urgent = store_->CreateNotice(jinhua, Draft("150203010008", "燃气泄漏", true, true, 200), "audio/ogg", audio);
   ASSERT_OK(urgent);
-  auto text_only = store_->CreateNotice(nine, Draft("150203010009", "活动", false, false, 300), "", "");
+  const std::string jpeg("\xff\xd8\xff\0 public copy", 17), thumb("\xff\xd8 thumb", 8);
+  const store::NoticeImage image{jpeg, thumb, 1200, 800};
+  auto text_only = store_->CreateNotice(nine, Draft("150203010009", "活动", false, false, 300), "", "", &image);
   ASSERT_OK(text_only);
+  EXPECT_EQ(text_only->image_width, 1200);
+  // The image is stored with the notice, read back byte for byte, and its size comes with it.
+  auto read_back = store_->GetNotice(nine, text_only->id);
+  ASSERT_OK(read_back);
+  EXPECT_EQ(read_back->image_width, 1200);
+  EXPECT_EQ(read_back->image_height, 800);
+  auto stored_image = store_->GetNoticeImage(text_only->id, false);
+  ASSERT_OK(stored_image);
+  EXPECT_EQ(*stored_image, jpeg);
+  auto stored_thumb = store_->GetNoticeImage(text_only->id, true);
+  ASSERT_OK(stored_thumb);
+  EXPECT_EQ(*stored_thumb, thumb);
+  EXPECT_EQ(first->image_width, 0);
+  EXPECT_CODE(store_->GetNoticeImage(first->id, false), ErrorCode::kNotFound);
   auto stored_audio = store_->GetNoticeAudio(first->id);
   ASSERT_OK(stored_audio);
   EXPECT_EQ(stored_audio->first, "audio/ogg");

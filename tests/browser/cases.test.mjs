@@ -15,6 +15,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { canvasJpeg } from './helpers.mjs'
 
 const BASE = (process.env.CITYGRID_URL || '').replace(/\/+$/, '')
 const PASSWORD = process.env.CITYGRID_PASSWORD || 'citygrid-demo'
@@ -85,25 +86,8 @@ function withExifGps(jpeg, { lon, lat }) {
   return Buffer.concat([jpeg.subarray(0, 2), header, Buffer.from('Exif\0\0', 'latin1'), tiff, jpeg.subarray(2)])
 }
 
-// A real small JPEG (a grey road with a dark pothole) drawn in the page's canvas, as base64.
-function drawnJpeg(page) {
-  return page.evaluate(async () => {
-    const c = document.createElement('canvas')
-    c.width = 320
-    c.height = 240
-    const g = c.getContext('2d')
-    g.fillStyle = '#8a8f96'
-    g.fillRect(0, 0, 320, 240)
-    g.fillStyle = '#3b3f45'
-    g.beginPath()
-    g.ellipse(160, 130, 70, 40, 0, 0, Math.PI * 2)
-    g.fill()
-    const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.85))
-    let s = ''
-    for (const b of new Uint8Array(await blob.arrayBuffer())) s += String.fromCharCode(b)
-    return btoa(s)
-  })
-}
+// A real small JPEG (a grey road with a dark pothole) drawn in the page's canvas.
+const drawnJpeg = (page) => canvasJpeg(page, 320, 240, '#8a8f96', [{ fill: '#3b3f45', ellipse: [160, 130, 70, 40] }])
 
 describe('cases: public site and workbench', { timeout: 240_000 }, () => {
   let browser
@@ -229,7 +213,7 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     let photo
     {
       const jpeg = await drawnJpeg(resident)
-      photo = withExifGps(Buffer.from(jpeg, 'base64'), point)
+      photo = withExifGps(jpeg, point)
       await resident.getByTestId('report-photos').setInputFiles({ name: 'pothole.jpg', mimeType: 'image/jpeg', buffer: photo })
       await resident.getByTestId('report-photo-thumb').waitFor()
       await resident.getByTestId('report-photo-location').click()
@@ -385,7 +369,7 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     await page.getByTestId('report-description').fill('照片有问题的上报')
     await page.getByTestId('report-phone').fill('13800009999')
     // A photo without a position and no point on the map: the form asks for the point.
-    const plain = Buffer.from(await drawnJpeg(page), 'base64')
+    const plain = await drawnJpeg(page)
     await page.getByTestId('report-photos').setInputFiles({ name: 'plain.jpg', mimeType: 'image/jpeg', buffer: plain })
     await page.getByTestId('report-photo-thumb').waitFor()
     await page.getByTestId('report-submit').click()
@@ -393,7 +377,7 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     await page.getByTestId('report-photo-thumb').getByRole('button').click()
     // The first photo is good and places the report (its EXIF GPS); the second is text.
     await page.getByTestId('report-photos').setInputFiles([
-      { name: 'good.jpg', mimeType: 'image/jpeg', buffer: withExifGps(Buffer.from(await drawnJpeg(page), 'base64'), point) },
+      { name: 'good.jpg', mimeType: 'image/jpeg', buffer: withExifGps(await drawnJpeg(page), point) },
       { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('just some text, not a JPEG') },
     ])
     await page.getByTestId('report-point').waitFor()

@@ -47,3 +47,30 @@ export async function apiLogin(username) {
     return { status: r.status, body: text ? JSON.parse(text) : null }
   }
 }
+
+// A real JPEG drawn in the page's canvas, as a Buffer: a background and shapes, each
+// { fill, rect: [x, y, w, h] } or { fill, ellipse: [cx, cy, rx, ry] }.
+export async function canvasJpeg(page, width, height, background, shapes = []) {
+  const b64 = await page.evaluate(async ([w, h, bg, list]) => {
+    const c = document.createElement('canvas')
+    c.width = w
+    c.height = h
+    const g = c.getContext('2d')
+    g.fillStyle = bg
+    g.fillRect(0, 0, w, h)
+    for (const s of list) {
+      g.fillStyle = s.fill
+      if (s.rect) g.fillRect(...s.rect)
+      if (s.ellipse) {
+        g.beginPath()
+        g.ellipse(...s.ellipse, 0, 0, Math.PI * 2)
+        g.fill()
+      }
+    }
+    const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.85))
+    let s = ''
+    for (const b of new Uint8Array(await blob.arrayBuffer())) s += String.fromCharCode(b)
+    return btoa(s)
+  }, [width, height, background, shapes])
+  return Buffer.from(b64, 'base64')
+}

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { chromium } from 'playwright-core'
-import { BASE, PASSWORD, OUT } from './helpers.mjs'
+import { BASE, PASSWORD, OUT, canvasJpeg } from './helpers.mjs'
 
 const STAFF = 'jinhua' // staff of 金华社区 150203010008
 const COMMUNITY = '150203010008'
@@ -65,8 +65,13 @@ describe('notices: publish, a station plays it, staff see the play', { timeout: 
     await page.getByTestId('notice-body').fill('明天上午九点到十一点检修燃气管道，请居民提前关闭阀门。')
     await page.getByTestId('notice-loudspeaker').check()
     await page.getByTestId('notice-urgent').check()
+    // A poster drawn in the page's canvas, attached as the notice's image.
+    const poster = await canvasJpeg(page, 800, 500, '#f4d03f', [{ fill: '#c0392b', rect: [100, 150, 600, 200] }])
+    await page.getByTestId('notice-image').setInputFiles({ name: 'poster.jpg', mimeType: 'image/jpeg', buffer: poster })
     await page.getByTestId('notice-submit').click()
-    await page.getByTestId('notices-message').filter({ hasText: title }).waitFor()
+    const done = page.getByTestId('notices-message').filter({ hasText: title }).or(page.getByTestId('notices-error'))
+    await done.waitFor()
+    assert.equal(await page.getByTestId('notices-error').count(), 0, await page.getByTestId('notices-error').textContent().catch(() => ''))
     await page.getByTestId('notice-detail').waitFor()
     assert.match(await page.getByTestId('notice-detail').textContent(), new RegExp(title))
     const states = await page.getByTestId('delivery-state').allTextContents()
@@ -132,6 +137,11 @@ describe('notices: publish, a station plays it, staff see the play', { timeout: 
     const item = page.getByTestId('public-notice').filter({ hasText: title })
     await item.waitFor()
     assert.match(await item.textContent(), /金华社区/)
+    // Its image is shown, served by the public route (re-encoded, 800 px wide as uploaded).
+    const img = item.getByTestId('public-notice-image')
+    assert.match(await img.getAttribute('src'), /^\/api\/v1\/public\/notices\/\d+\/image$/)
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle())
+    assert.equal(await img.evaluate((el) => el.naturalWidth), 800)
     assert.doesNotMatch(await page.getByTestId('public-notices').textContent(), /1502030100080\d\d/, 'no grid codes')
     await page.screenshot({ path: path.join(OUT, 'notices-public.png'), fullPage: true })
   })

@@ -3,11 +3,14 @@
 // its playlist, downloads audio and acknowledges plays with its own token
 // (Authorization: Bearer cgst_...), never with a session.
 #include <charconv>
+#include <cmath>
 
 #include "api/app.hpp"
 #include "api/case_json.hpp"
 #include "api/errors.hpp"
 #include "api/json_body.hpp"
+#include "api/multipart.hpp"
+#include "api/photo_upload.hpp"
 
 namespace cg::api {
 namespace {
@@ -17,6 +20,31 @@ using model::Role;
 bool CanPublish(const Request& req) {
   const Role r = req.principal->user.role;
   return r == Role::kAdmin || r == Role::kStaff;
+}
+
+// The URL of a notice's image under `base` (staff or public route), or null when it has none.
+nlohmann::json ImageUrl(const char* base, const store::Notice& n) {
+  if (n.image_width <= 0) return nullptr;
+  return std::string(base) + std::to_string(n.id) + "/image";
+}
+
+// A boolean form field as sent by a multipart form ("true"/"false", "1"/"0", "on"); other values
+// are left for BoolField to refuse.
+void FormBool(nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || !it->is_string()) return;
+  const std::string v = it->get<std::string>();
+  if (v == "true" || v == "1" || v == "on") *it = true;
+  else if (v == "false" || v == "0" || v.empty()) *it = false;
+}
+
+Response ImageResponse(std::string jpeg, const char* cache) {
+  Response r;
+  r.content_type = "image/jpeg";
+  r.body = std::move(jpeg);
+  r.AddHeader("Cache-Control", cache);
+  r.AddHeader("Content-Disposition", "inline");
+  return r;
 }
 
 nlohmann::json NoticeJson(const store::Notice& n) {
@@ -33,7 +61,10 @@ nlohmann::json NoticeJson(const store::Notice& n) {
           {"created_by", n.created_by},
           {"created_at", n.created_at},
           {"withdrawn_reason", n.withdrawn_reason},
-          {"withdrawn_at", n.withdrawn_at}};
+          {"withdrawn_at", n.withdrawn_at},
+          {"image_url", ImageUrl("/api/v1/notices/", n)},
+          {"image_width", n.image_width},
+          {"image_height", n.image_height}};
 }
 
 nlohmann::json StationJson(const store::BroadcastStation& s) {
@@ -71,12 +102,33 @@ Response AudioResponse(const std::pair<std::string, std::string>& audio, const c
 void App::RegisterNoticeRoutes() {
   router_.Add({"POST", "/api/v1/notices", Access::kUser,
                "Publish a notice to an org subtree (scope_code, title, body, category policy|safety|weather|activity, "
-               "loudspeaker, urgent, play_within_hours); a loudspeaker notice is read aloud by the stations under it",
+               "loudspeaker, urgent, play_within_hours); a loudspeaker notice is read aloud by the stations under it. "
+               "JSON, or multipart/form-data with the same fields and one optional 'image' part (JPEG/PNG/WebP...)",
                "notices", [this](Request& req) {
                  if (!CanPublish(req)) return ErrorResponse(403, "forbidden", "only staff publish notices");
-                 auto body = ParseJsonObject(req);
-                 if (!body.ok()) return ErrorResponse(body.error());
                  notices::Draft d;
+                 Result<nlohmann::json> body = nlohmann::json::object();
+                 if (IsMultipartFormData(req.Header("content-type"))) {
+                   auto form = ReadUploadForm(req, upload_options("image", 1));
+                   if (!form.ok()) return ErrorResponse(form.error());
+                   body = FieldsAsJson(form->fields, {"play_within_hours"});
+                   if (!body.ok()) return ErrorResponse(body.error());
+                   // A form's numbers come as text: a whole number of hours is an integer.
+                   if (auto h = body->find("play_within_hours"); h != body->end() && h->is_number_float()) {
+                     const double v = h->get<double>();
+                     if (v == std::floor(v) && std::abs(v) < 1e6) *h = static_cast<std::int64_t>(v);
+                   }
+                   FormBool(*body, "loudspeaker");
+                   FormBool(*body, "urgent");
+                   if (!form->photos.empty()) {
+                     const store::NewPhoto& p = *form->photos.front();
+                     // Only the re-encoded copy is kept: a notice is public, the original may carry GPS.
+                     d.image = store::NoticeImage{p.public_jpeg, p.thumbnail_jpeg, p.info.width, p.info.height};
+                   }
+                 } else {
+                   body = ParseJsonObject(req);
+                   if (!body.ok()) return ErrorResponse(body.error());
+                 }
                  for (auto [field, out, max] : {std::tuple{"scope_code", &d.scope_code, std::size_t{32}},
                                                 std::tuple{"title", &d.title, std::size_t{1000}},
                                                 std::tuple{"body", &d.body, std::size_t{20000}},
@@ -155,6 +207,29 @@ void App::RegisterNoticeRoutes() {
                  if (!audio.ok()) return ErrorResponse(audio.error());
                  return AudioResponse(*audio, "private, max-age=3600");
                }});
+  for (const char* suffix : {"", "/thumb"}) {
+    const bool thumb = *suffix != '\0';
+    router_.Add({"GET", std::string("/api/v1/notices/{id}/image") + suffix, Access::kUser,
+                 thumb ? "Thumbnail of a notice's image (JPEG, long side <= 320 px); 409 once withdrawn"
+                       : "A notice's image (JPEG, long side <= 1600 px, re-encoded without metadata); 409 once withdrawn",
+                 "notices", [this, thumb](Request& req) {
+                   auto id = PositiveParam(req, "id");
+                   if (!id) return ErrorResponse(404, "not_found", "notice not found");
+                   auto jpeg = notices_->Image(req.principal->scope(), *id, thumb);
+                   if (!jpeg.ok()) return ErrorResponse(jpeg.error());
+                   return ImageResponse(std::move(jpeg).value(), "private, max-age=3600");
+                 }});
+    router_.Add({"GET", std::string("/api/v1/public/notices/{id}/image") + suffix, Access::kPublic,
+                 thumb ? "Thumbnail of a published notice's image (JPEG)" : "A published notice's image (JPEG)",
+                 "notices", [this, thumb](Request& req) {
+                   auto id = PositiveParam(req, "id");
+                   if (!id) return ErrorResponse(404, "not_found", "notice not found");
+                   auto jpeg = notices_->Image(model::Scope::System(), *id, thumb, true);
+                   if (!jpeg.ok()) return ErrorResponse(jpeg.error());
+                   // Short-lived: a withdrawn notice's image stops being served.
+                   return ImageResponse(std::move(jpeg).value(), "public, max-age=300");
+                 }});
+  }
   router_.Add({"POST", "/api/v1/notices/{id}/withdraw", Access::kUser,
                "Withdraw a notice (reason); stations that have not played it no longer get it", "notices",
                [this](Request& req) {
@@ -206,6 +281,9 @@ void App::RegisterNoticeRoutes() {
                                     {"urgent", n.urgent},
                                     {"area_name", names[area]},
                                     {"has_audio", n.audio_ms > 0},
+                                    {"image_url", ImageUrl("/api/v1/public/notices/", n)},
+                                    {"image_width", n.image_width},
+                                    {"image_height", n.image_height},
                                     {"created_at", n.created_at}});
                  }
                  return SafeJsonResponse({{"items", items}, {"total", list->total}});

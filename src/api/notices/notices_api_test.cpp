@@ -5,11 +5,15 @@
 
 #include "api/test_city.hpp"
 #include "broadcast/speech.hpp"
+#include "media/testing/test_images.hpp"
 
 namespace cg::api {
 namespace {
 
+using testing::Multipart;
+using testing::MultipartHeaders;
 using testing::TestCity;
+namespace ti = media::test_images;
 
 nlohmann::json Json(const Response& r) { return nlohmann::json::parse(r.body, nullptr, false); }
 
@@ -168,6 +172,69 @@ TEST(NoticesApi, PublishPollPlayAndSeeTheDelivery) {
                            "/api/v1/public/notices"}) {
     EXPECT_NE(api.body.find(path), std::string::npos) << path;
   }
+}
+
+TEST(NoticesApi, ANoticeWithAnImage) {
+  TestCity city("notices_image");
+  auto jin = city.LogIn("jin");
+  auto ga = city.LogIn("ga");
+  const std::vector<std::pair<std::string, std::string>> fields = {
+      {"scope_code", "150203010008"}, {"title", "社区义诊活动"}, {"body", "周六上午在社区广场义诊。"},
+      {"category", "activity"}, {"loudspeaker", "false"}, {"play_within_hours", "12"}};
+  const std::string photo = ti::JpegWithExif(2400, 1600, ti::GpsSpec{{41, 0, 0}, "N", {109, 12, 0}, "E"});
+  ASSERT_FALSE(photo.empty());
+  auto post = [&](const std::vector<testing::FilePart>& files) {
+    return city.Call("POST", "/api/v1/notices", Multipart(fields, files), jin.cookie, jin.csrf, MultipartHeaders());
+  };
+  // Refused, naming the part, and nothing written: not an image; two images.
+  auto bad = post({{"image", "poster.jpg", "image/jpeg", "<script>alert(1)</script>"}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("image 1"), std::string::npos) << bad.body;
+  EXPECT_EQ(post({{"image", "a.jpg", "image/jpeg", photo}, {"image", "b.jpg", "image/jpeg", photo}}).status, 400);
+  EXPECT_EQ(Json(city.Call("GET", "/api/v1/notices", "", jin.cookie))["total"], 0) << "nothing was written";
+
+  auto created = post({{"image", "poster.jpg", "image/jpeg", photo}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto n = Json(created);
+  EXPECT_EQ(n["loudspeaker"], false);
+  EXPECT_EQ(n["play_by"].get<std::int64_t>() - n["created_at"].get<std::int64_t>(), 12 * 3'600'000)
+      << "a form's number of hours is read as a number";
+  EXPECT_EQ(n["image_width"], 2400);
+  const std::string nid = std::to_string(n["id"].get<int>());
+  const std::string url = n["image_url"];
+  EXPECT_EQ(url, "/api/v1/notices/" + nid + "/image");
+  // Staff and the field app read it in scope; it is the re-encoded copy: JPEG, smaller, no EXIF/GPS.
+  auto img = city.Call("GET", url, "", ga.cookie);
+  ASSERT_EQ(img.status, 200);
+  EXPECT_EQ(img.content_type, "image/jpeg");
+  EXPECT_NE(img.body, photo);
+  EXPECT_EQ(img.body.find(ti::kMake), std::string::npos) << "no camera metadata";
+  EXPECT_EQ(img.body.find("Exif"), std::string::npos) << "no EXIF block";
+  auto thumb = city.Call("GET", url + "/thumb", "", ga.cookie);
+  ASSERT_EQ(thumb.status, 200);
+  EXPECT_LT(thumb.body.size(), img.body.size());
+  EXPECT_EQ(city.Call("GET", url, "").status, 401) << "the staff route needs a session";
+  // The public list links the public copy; the public route serves it while published.
+  auto pub = Json(city.Call("GET", "/api/v1/public/notices?unit=150203010008"));
+  ASSERT_EQ(pub["items"].size(), 1u);
+  const std::string pub_url = pub["items"][0]["image_url"];
+  EXPECT_EQ(pub_url, "/api/v1/public/notices/" + nid + "/image");
+  auto pub_img = city.Call("GET", pub_url);
+  ASSERT_EQ(pub_img.status, 200);
+  EXPECT_EQ(pub_img.body, img.body);
+  // A notice without an image has none; a withdrawn notice's image is no longer served.
+  auto plain = city.Call("POST", "/api/v1/notices",
+                         R"({"scope_code":"150203010008","title":"停水","body":"周日停水","category":"policy"})",
+                         jin.cookie, jin.csrf);
+  ASSERT_EQ(plain.status, 201) << plain.body;
+  EXPECT_TRUE(Json(plain)["image_url"].is_null());
+  EXPECT_EQ(city.Call("GET", "/api/v1/public/notices/" + std::to_string(Json(plain)["id"].get<int>()) + "/image").status,
+            404);
+  ASSERT_EQ(city.Call("POST", "/api/v1/notices/" + nid + "/withdraw", R"({"reason":"活动取消"})", jin.cookie, jin.csrf)
+                .status,
+            200);
+  EXPECT_EQ(city.Call("GET", pub_url).status, 404);
+  EXPECT_EQ(city.Call("GET", url, "", jin.cookie).status, 409);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "store/internal/migrations/m09_imports.hpp"
 #include "store/internal/migrations/m10_notices.hpp"
 #include "store/internal/migrations/m15_case_sealed_fields.hpp"
+#include "store/internal/migrations/m20_notice_images.hpp"
 
 namespace cg::store::internal {
 
@@ -30,6 +31,7 @@ constexpr Migration kMigrations[] = {
     {9, "import jobs and rows, persons by name", kSqlite9, kPostgres9},
     {10, "notices, their audio, loudspeaker stations and plays", kSqlite10, kPostgres10},
     {15, "sealed case fields (phone numbers of cases, encrypted)", kSqlite15, kPostgres15},
+    {20, "a notice's image (re-encoded copy and thumbnail)", kSqlite20, kPostgres20},
 };
 
 }  // namespace
