@@ -109,7 +109,7 @@ verify() {
   last=$(tail -1 "$run/persons$sfx"); rid=${last% *}; idn=${last#* }
   out=$(curl -s -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' \
     -d '{"field":"id_number","reason":"备份恢复核对"}' "$url/api/v1/persons/$rid/unmask")
-  echo "$out" | grep -q "\"value\":\"$idn\"" || fail "ID number of person $rid does not open after restore: $out"
+  grep -q "\"value\":\"$idn\"" <<<"$out" || fail "ID number of person $rid does not open after restore: $out"
 }
 
 # load_and_backup NAME [--db URL]: seed, serve, write under load, back up mid-load.
@@ -147,7 +147,7 @@ restore_and_check() {
   set +e
   err=$("$CITYGRID" restore --data-dir "$new" "$@" --from "$run/backup.cgb" 2>&1); rc=$?
   set -e
-  [ $rc -ne 0 ] && echo "$err" | grep -q "refusing to restore without the master key" || fail "$name: restore without the key: $rc $err"
+  [ $rc -ne 0 ] && grep -q "refusing to restore without the master key" <<<"$err" || fail "$name: restore without the key: $rc $err"
   [ ! -e "$new/citygrid.db" ] || fail "$name: a refused restore left a database behind"
   cp -p "$run/master.key" "$new/master.key"
   out=$("$CITYGRID" restore --data-dir "$new" "$@" --from "$run/backup.cgb" 2>&1) || fail "$name: restore: $out"
@@ -164,8 +164,8 @@ restore_and_check() {
   [ "$code" = 201 ] || fail "$name: a write after restore answered $code"
   # doctor on the restored, running installation: no failure.
   out=$("$CITYGRID" doctor --data-dir "$new" "$@" --port "${BASE_URL##*:}" 2>&1) || fail "$name: doctor on a healthy installation: $out"
-  echo "$out" | grep -q "^OK    server: answers" || fail "$name: doctor did not see the server: $out"
-  echo "$out" | grep -q "^OK    integrity" || fail "$name: doctor integrity: $out"
+  grep -q "^OK    server: answers" <<<"$out" || fail "$name: doctor did not see the server: $out"
+  grep -q "^OK    integrity" <<<"$out" || fail "$name: doctor integrity: $out"
   stop_server
   echo "$name: restored, check db ok, $(count "$run/cases.before") cases and $(count "$run/persons.before") persons acknowledged before the backup all present, ID numbers open"
 }
@@ -180,11 +180,11 @@ rotate_and_check() {
   local old_key; old_key=$(grep -v '^#' "$new/master.key" | head -1)
   start_server "$new" "$@"
   set +e; err=$(CITYGRID_PORT=${BASE_URL##*:} "$CITYGRID" key rotate --data-dir "$new" "$@" 2>&1); rc=$?; set -e
-  [ $rc -ne 0 ] && echo "$err" | grep -q "stop it first" || fail "$name: key rotate while serving: rc=$rc $err"
+  [ $rc -ne 0 ] && grep -q "stop it first" <<<"$err" || fail "$name: key rotate while serving: rc=$rc $err"
   [ "$(grep -v '^#' "$new/master.key" | head -1)" = "$old_key" ] || fail "$name: a refused rotation changed the key file"
   stop_server
   set +e; err=$(CITYGRID_MASTER_KEY=$old_key "$CITYGRID" key rotate --data-dir "$new" "$@" 2>&1); rc=$?; set -e
-  [ $rc -ne 0 ] && echo "$err" | grep -q "CITYGRID_MASTER_KEY is set" || fail "$name: key rotate with the key in the environment: $err"
+  [ $rc -ne 0 ] && grep -q "CITYGRID_MASTER_KEY is set" <<<"$err" || fail "$name: key rotate with the key in the environment: $err"
   out=$("$CITYGRID" key rotate --data-dir "$new" "$@" 2>/dev/null) || fail "$name: key rotate: $out"
   local persons; persons=$(grep -c . "$run/persons.before")
   local resealed; resealed=$(echo "$out" | sed -n 's/.*: \([0-9]*\) of [0-9]* persons and .*/\1/p')
@@ -195,7 +195,7 @@ rotate_and_check() {
   [ "$(stat -c %a "$new/master.key")" = 600 ] || fail "$name: rotated key file mode $(stat -c %a "$new/master.key")"
   # A second run finds nothing left to do.
   out=$("$CITYGRID" key reseal --data-dir "$new" "$@" 2>/dev/null) || fail "$name: key reseal: $out"
-  echo "$out" | grep -q ": 0 of [0-9]* persons and 0 of" || fail "$name: key reseal after a rotation re-sealed again: $out"
+  grep -q ": 0 of [0-9]* persons and 0 of" <<<"$out" || fail "$name: key reseal after a rotation re-sealed again: $out"
   out=$("$CITYGRID" check db --data-dir "$new" "$@" 2>&1) || fail "$name: check db after rotation: $out"
   # Served with only the new key active: old persons open and are found by ID and phone number.
   start_server "$new" "$@"
@@ -229,7 +229,7 @@ refused() {  # refused LABEL PATTERN FILE [restore args]
   set +e
   err=$("$CITYGRID" restore --data-dir "$t" "$@" --from "$file" 2>&1); rc=$?
   set -e
-  [ $rc -ne 0 ] && echo "$err" | grep -q -- "$pattern" || fail "restore of a $label backup: rc=$rc $err"
+  [ $rc -ne 0 ] && grep -q -- "$pattern" <<<"$err" || fail "restore of a $label backup: rc=$rc $err"
   [ ! -s "$t/citygrid.db" ] || fail "restore of a $label backup wrote a database"
 }
 size=$(stat -c %s "$run/backup.cgb")
@@ -254,10 +254,10 @@ sed '1,8s/^schema_version: .*/schema_version: 99999/' "$run/backup.cgb" > "$DIR/
 t="$DIR/t-wrongkey"; mkdir -m 700 "$t"
 "$CITYGRID" key generate --data-dir "$t" >/dev/null
 set +e; err=$("$CITYGRID" restore --data-dir "$t" --from "$run/backup.cgb" 2>&1); rc=$?; set -e
-[ $rc -ne 0 ] && echo "$err" | grep -q "encrypted under master key id" || fail "restore with the wrong key: $err"
+[ $rc -ne 0 ] && grep -q "encrypted under master key id" <<<"$err" || fail "restore with the wrong key: $err"
 # Over an existing database: refused.
 set +e; err=$("$CITYGRID" restore --data-dir "$run" --from "$run/backup.cgb" 2>&1); rc=$?; set -e
-[ $rc -ne 0 ] && echo "$err" | grep -q "refusing to restore over" || fail "restore over a live database: $err"
+[ $rc -ne 0 ] && grep -q "refusing to restore over" <<<"$err" || fail "restore over a live database: $err"
 # A backup to an existing file: refused, the file untouched.
 echo keep > "$DIR/exists.cgb"
 set +e; err=$("$CITYGRID" backup --data-dir "$run" --to "$DIR/exists.cgb" 2>&1); rc=$?; set -e
@@ -268,7 +268,7 @@ echo "hostile backups refused: truncated, flipped byte, trailing bytes, garbage,
 doctor_fails() {  # doctor_fails LABEL PATTERN [doctor args]
   local label=$1 pattern=$2; shift 2
   set +e; out=$("$CITYGRID" doctor "$@" 2>&1); rc=$?; set -e
-  [ $rc -eq 1 ] && echo "$out" | grep -q -- "$pattern" || fail "doctor with $label: rc=$rc $out"
+  [ $rc -eq 1 ] && grep -q -- "$pattern" <<<"$out" || fail "doctor with $label: rc=$rc $out"
 }
 t="$DIR/sqlite-restored"
 chmod 644 "$t/master.key"
@@ -281,8 +281,8 @@ echo 'web_root = "/nonexistent"' > "$DIR/noweb.toml"
 ( unset CITYGRID_WEB_ROOT; doctor_fails "no web app" "^FAIL  web app" --data-dir "$t" --config "$DIR/noweb.toml" ) || exit 1
 doctor_fails "no database" "^FAIL  database: no database file" --data-dir "$DIR/t-wrongkey"
 out=$("$CITYGRID" doctor --data-dir "$t" --port 1 2>&1) || fail "doctor with the server stopped failed: $out"
-echo "$out" | grep -q "^WARN  server: nothing listens" || fail "doctor did not warn about a stopped server: $out"
-echo "$out" | grep -q "^WARN  master key: the key file lives inside the data dir" || fail "doctor: key in the data dir: $out"
+grep -q "^WARN  server: nothing listens" <<<"$out" || fail "doctor did not warn about a stopped server: $out"
+grep -q "^WARN  master key: the key file lives inside the data dir" <<<"$out" || fail "doctor: key in the data dir: $out"
 echo "doctor: healthy installation passes; 0644 key, missing key, missing web app, missing database fail; stopped server and key beside the data warn"
 
 # --- PostgreSQL ------------------------------------------------------------------------------
@@ -294,9 +294,9 @@ if [ -n "${CITYGRID_TEST_PG_URL:-}" ]; then
   rotate_and_check postgresql --db "$dst"
   # A SQLite backup into PostgreSQL is refused (that is migrate-data's job); so is a non-empty target.
   set +e; err=$("$CITYGRID" restore --data-dir "$DIR/sqlite-restored" --db "$dst" --from "$run/backup.cgb" 2>&1); rc=$?; set -e
-  [ $rc -ne 0 ] && echo "$err" | grep -q "backup is of a sqlite database" || fail "sqlite backup into postgresql: $err"
+  [ $rc -ne 0 ] && grep -q "backup is of a sqlite database" <<<"$err" || fail "sqlite backup into postgresql: $err"
   set +e; err=$("$CITYGRID" restore --data-dir "$DIR/postgresql" --db "$dst" --from "$DIR/postgresql/backup.cgb" 2>&1); rc=$?; set -e
-  [ $rc -ne 0 ] && echo "$err" | grep -q "refusing to restore" || fail "restore into a used postgresql database: $err"
+  [ $rc -ne 0 ] && grep -q "refusing to restore" <<<"$err" || fail "restore into a used postgresql database: $err"
 
   # SQLite -> PostgreSQL while the SQLite server still serves and writes.
   mig="$DIR/migrate"; mkdir -p "$mig"
@@ -311,7 +311,7 @@ if [ -n "${CITYGRID_TEST_PG_URL:-}" ]; then
   touch "$mig/stop"; for p in "${CLIENT_PIDS[@]}"; do wait "$p" || true; done; CLIENT_PIDS=()
   stop_server
   [ ! -s "$mig/errors" ] || fail "migrate: unexpected answers under load: $(head -3 "$mig/errors")"
-  echo "$out" | grep -q "row counts match and the integrity check passed" || fail "migrate-data output: $out"
+  grep -q "row counts match and the integrity check passed" <<<"$out" || fail "migrate-data output: $out"
   for table in change_log audit_log persons cases case_events org_units users; do
     n=$(echo "$out" | sed -n "s/^  $table: //p")
     m=$(psql "$target" -qAtc "SELECT count(*) FROM $table")
@@ -335,7 +335,7 @@ if [ -n "${CITYGRID_TEST_PG_URL:-}" ]; then
   stop_server
   # A second migrate-data into the now used database is refused.
   set +e; err=$("$CITYGRID" migrate-data --from "sqlite://$mig/citygrid.db" --to "$target" 2>&1); rc=$?; set -e
-  [ $rc -ne 0 ] && echo "$err" | grep -q "has rows" || fail "migrate-data into a used database: $err"
+  [ $rc -ne 0 ] && grep -q "has rows" <<<"$err" || fail "migrate-data into a used database: $err"
   echo "migrate-data: sqlite -> postgresql under load, $(count "$mig/cases.before") cases + $(count "$mig/persons.before") persons acknowledged before it all present, counts match, ID numbers open, new writes work"
 fi
 echo "backup tests passed"

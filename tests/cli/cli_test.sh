@@ -15,13 +15,13 @@ for cmd in "" serve migrate seed user "user add" apikey "apikey add" check "chec
 done
 
 out=$("$CITYGRID" seed --scale demo --data-dir "$DIR" --source "$ROOT/data/baotou")
-echo "$out" | grep -q "9975 grids" || fail "seed: $out"
+grep -q "9975 grids" <<<"$out" || fail "seed: $out"
 [ "$(stat -c %a "$DIR/master.key")" = 600 ] || fail "seed did not create master.key with mode 600"
 # The demo population: about 40,000 people across Kundulun's grids, through the batch path.
 people=$(echo "$out" | sed -n 's/^population: \([0-9,]*\) people in .*/\1/p' | tr -d ,)
 [ -n "$people" ] && [ "$people" -ge 40000 ] && [ "$people" -lt 41000 ] || fail "seed population: $out"
 out=$("$CITYGRID" seed --scale demo --if-empty --data-dir "$DIR")
-echo "$out" | grep -q "already seeded" || fail "seed --if-empty: $out"
+grep -q "already seeded" <<<"$out" || fail "seed --if-empty: $out"
 
 out=$("$CITYGRID" check grids --data-dir "$DIR")
 echo "$out" | tail -1 | grep -q "; 0 problem(s)" || fail "check grids: $out"
@@ -32,19 +32,19 @@ set +e
 err=$(echo "s3cret-pass" | "$CITYGRID" user add --username x1y --role staff --scope 999999 --data-dir "$DIR" 2>&1)
 rc=$?
 set -e
-[ $rc -eq 2 ] && echo "$err" | grep -q "not an org unit" || fail "user add with a bad scope: rc=$rc $err"
+[ $rc -eq 2 ] && grep -q "not an org unit" <<<"$err" || fail "user add with a bad scope: rc=$rc $err"
 set +e
 err=$(echo "short" | "$CITYGRID" user add --username x2y --role staff --scope 1502 --data-dir "$DIR" 2>&1)
 rc=$?
 set -e
-[ $rc -eq 2 ] && echo "$err" | grep -q "at least 8" || fail "user add with a short password: $err"
+[ $rc -eq 2 ] && grep -q "at least 8" <<<"$err" || fail "user add with a short password: $err"
 
 # Config precedence: file < environment < flag; a bad key is refused clearly.
 echo 'port = "x"' > "$DIR/bad.toml"
 set +e
 err=$("$CITYGRID" migrate --config "$DIR/bad.toml" --data-dir "$DIR" 2>&1); rc=$?
 set -e
-[ $rc -ne 0 ] && echo "$err" | grep -q "port" || fail "bad config accepted: $err"
+[ $rc -ne 0 ] && grep -q "port" <<<"$err" || fail "bad config accepted: $err"
 
 # An Open311 API key is printed once (43 characters) and works over HTTP below.
 key=$("$CITYGRID" apikey add --name cli-test --data-dir "$DIR" 2>/dev/null)
@@ -73,15 +73,15 @@ person_id=150203198001011238
 out=$(curl -s -b "$jar" -H "x-csrf-token: $csrf" -H 'content-type: application/json' \
   -d '{"grid_code":"150203010008001","name":"测试居民","id_number":"'$person_id'","phone":"13912345678","ethnicity":"02","residence_status":"registered"}' \
   "$BASE_URL/api/v1/persons")
-echo "$out" | grep -q '"id_number":"150203\*\*\*\*\*\*\*\*'"${person_id:14}"'"' || fail "create person: $out"
-echo "$out" | grep -q '"phone":"139\*\*\*\*5678"' || fail "phone not masked: $out"
+grep -q '"id_number":"150203\*\*\*\*\*\*\*\*' <<<"$out""${person_id:14}"'"' || fail "create person: $out"
+grep -q '"phone":"139\*\*\*\*5678"' <<<"$out" || fail "phone not masked: $out"
 if cat "$DIR"/citygrid.db* | grep -a -q -e "$person_id" -e 13912345678; then fail "plaintext ID or phone in the database files"; fi
 # A 2 MB body is answered 413 over a real connection (curl reports the status, not a reset).
 code=$(head -c 2097152 /dev/zero | tr '\0' 'a' | curl -s -o /dev/null -w '%{http_code}' \
   -H 'content-type: application/json' --data-binary @- "$BASE_URL/api/v1/session")
 [ "$code" = 413 ] || fail "oversize body: $code"
 metrics=$(curl -s "$BASE_URL/metrics")  # not piped into grep -q: under pipefail an early exit fails curl
-echo "$metrics" | grep -q 'citygrid_http_requests_total' || fail "metrics"
+grep -q 'citygrid_http_requests_total' <<<"$metrics" || fail "metrics"
 kill -TERM "$SERVER_PID"
 for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$SERVER_PID" 2>/dev/null && fail "server still running 10 s after SIGTERM"
@@ -107,7 +107,7 @@ if [ -n "${CITYGRID_TEST_PG_URL:-}" ]; then
   psql "$CITYGRID_TEST_PG_URL" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
   PG_URL="${CITYGRID_TEST_PG_URL%/*}/$db"
   out=$("$CITYGRID" seed --scale demo --db "$PG_URL" --data-dir "$DIR/pg" --source "$ROOT/data/baotou")
-  echo "$out" | grep -q "9975 grids" || fail "seed on PostgreSQL: $out"
+  grep -q "9975 grids" <<<"$out" || fail "seed on PostgreSQL: $out"
   start_server "$DIR/pg" --db "$PG_URL"
   curl -sf "$BASE_URL/healthz" | grep -q '"db":"postgresql"' || fail "healthz on PostgreSQL"
   curl -s -c "$DIR/cj" -H 'content-type: application/json' -d '{"username":"admin","password":"citygrid-demo"}' \

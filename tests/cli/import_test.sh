@@ -32,22 +32,22 @@ CSV
 out=$("$CITYGRID" import persons "$DIR/people.csv" --scope $GRID --dry-run --data-dir "$DIR" 2>"$DIR/err")
 grep -q "3 身份证号码 -> person.id_number" "$DIR/err" || fail "mapping not shown: $(cat "$DIR/err")"
 grep -q "1 序号 -> (ignored)" "$DIR/err" || fail "序号 mapped: $(cat "$DIR/err")"
-echo "$out" | grep -q "dry run: nothing written" || fail "dry run: $out"
-echo "$out" | grep -Eq "created +3" || fail "dry run counts: $out"
-echo "$out" | grep -q "row 5: invalid — person.id_number" || fail "invalid row not reported: $out"
+grep -q "dry run: nothing written" <<<"$out" || fail "dry run: $out"
+grep -Eq "created +3" <<<"$out" || fail "dry run counts: $out"
+grep -q "row 5: invalid — person.id_number" <<<"$out" || fail "invalid row not reported: $out"
 
 out=$("$CITYGRID" import persons "$DIR/people.csv" --scope $GRID --data-dir "$DIR" 2>"$DIR/err")
-echo "$out" | grep -Eq "created +3" || fail "import: $out"
-echo "$out" | grep -Eq "invalid +1" || fail "import: $out"
+grep -Eq "created +3" <<<"$out" || fail "import: $out"
+grep -Eq "invalid +1" <<<"$out" || fail "import: $out"
 grep -q "import" "$DIR/err" || fail "no progress output"
 
 # The same file again changes nothing; a differing phone goes to review, not into the record.
 out=$("$CITYGRID" import persons "$DIR/people.csv" --scope $GRID --data-dir "$DIR" 2>/dev/null)
-echo "$out" | grep -Eq "unchanged +3" || fail "re-import: $out"
+grep -Eq "unchanged +3" <<<"$out" || fail "re-import: $out"
 sed -i "s/13800000001/13800000009/" "$DIR/people.csv"
 out=$("$CITYGRID" import persons "$DIR/people.csv" --scope $GRID --data-dir "$DIR" \
   --report "$DIR/report.csv" 2>/dev/null)
-echo "$out" | grep -Eq "review +1" || fail "conflict not sent to review: $out"
+grep -Eq "review +1" <<<"$out" || fail "conflict not sent to review: $out"
 grep -q "^2,review,conflict," "$DIR/report.csv" || fail "report: $(cat "$DIR/report.csv")"
 grep -q "existing.person.phone=138\*\*\*\*0001" "$DIR/report.csv" || fail "report masks: $(cat "$DIR/report.csv")"
 grep -q "$A" "$DIR/report.csv" && fail "report holds an ID number"
@@ -58,7 +58,7 @@ set +e
 err=$("$CITYGRID" import persons "$DIR/people.csv" --scope $GRID --map "备注=person.salary" --data-dir "$DIR" 2>&1)
 rc=$?
 set -e
-[ $rc -eq 2 ] && echo "$err" | grep -q "unknown target" || fail "bad --map: rc=$rc $err"
+[ $rc -eq 2 ] && grep -q "unknown target" <<<"$err" || fail "bad --map: rc=$rc $err"
 
 # Broken files: a clear message, exit code 2, no job.
 printf 'PK\003\004broken' > "$DIR/cut.xlsx"
@@ -69,10 +69,10 @@ for f in cut.xlsx old.xls open-quote.csv; do
   err=$("$CITYGRID" import persons "$DIR/$f" --scope $GRID --data-dir "$DIR" 2>&1)
   rc=$?
   set -e
-  [ $rc -eq 2 ] && echo "$err" | grep -q "^error: " || fail "$f: rc=$rc $err"
+  [ $rc -eq 2 ] && grep -q "^error: " <<<"$err" || fail "$f: rc=$rc $err"
 done
 set +e
 err=$("$CITYGRID" import persons "$DIR/none.csv" --scope $GRID --data-dir "$DIR" 2>&1); rc=$?
 set -e
-[ $rc -ne 0 ] && echo "$err" | grep -q "none.csv" || fail "missing file: $err"
+[ $rc -ne 0 ] && grep -q "none.csv" <<<"$err" || fail "missing file: $err"
 echo "import_test: ok"

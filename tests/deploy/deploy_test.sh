@@ -114,7 +114,7 @@ code=$(curl -sk -o /dev/null -w '%{http_code}' -H 'Content-Type: multipart/form-
 [ "$code" = 413 ] || fail "a 65 MiB upload through nginx gave $code, not 413"
 head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' ' ' > "$DIR/big.json"
 body=$(curl -sk -H 'Content-Type: application/json' --data-binary @"$DIR/big.json" "https://127.0.0.1:$HTTPS_PORT/api/v1/session")
-echo "$body" | grep -q '"too_large"' || fail "a 2 MiB JSON body did not reach the server's 413: $body"
+grep -q '"too_large"' <<<"$body" || fail "a 2 MiB JSON body did not reach the server's 413: $body"
 echo "ok: nginx body limits (64 MiB uploads, the server's 1 MiB JSON limit answered with its own error)"
 
 # 4. logrotate.

@@ -14,7 +14,7 @@ check() { node "$ROOT/scripts/check-deps.mjs" --build "$BUILD" "$@"; }
 
 out=$(check) || fail "the check fails on the tree itself: $out"
 echo "$out"
-echo "$out" | grep -q '^check-deps: ok' || fail "no ok line: $out"
+grep -q '^check-deps: ok' <<<"$out" || fail "no ok line: $out"
 
 # A copy of what the check reads: CMake files, scripts and tests (no build, data or node_modules).
 fresh_copy() {
@@ -26,7 +26,7 @@ expect_failure() {  # expect_failure WHAT PATTERN
   local out rc=0
   out=$(check --root "$DIR/tree") || rc=$?
   [ "$rc" -eq 1 ] || fail "$1: expected exit 1, got $rc: $out"
-  echo "$out" | grep -q -- "$2" || fail "$1: the failure does not name '$2': $out"
+  grep -q -- "$2" <<<"$out" || fail "$1: the failure does not name '$2': $out"
   echo "ok: $1 -> $(echo "$out" | grep -m1 -- "$2")"
 }
 

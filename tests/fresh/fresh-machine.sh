@@ -96,10 +96,10 @@ curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" || { tail -40 "$WORK/setu
 setup_s=$(( $(date +%s) - t0 ))
 log "server answers after ${setup_s} s"
 page=$(curl -sf "http://127.0.0.1:$PORT/")
-echo "$page" | grep -qi "<html" || { echo "FAIL: / is not the web app: ${page:0:200}"; exit 1; }
+grep -qi "<html" <<<"$page" || { echo "FAIL: / is not the web app: ${page:0:200}"; exit 1; }
 out=$(curl -sf -c "$WORK/jar" -H 'content-type: application/json' -d '{"username":"admin","password":"citygrid-demo"}' \
   "http://127.0.0.1:$PORT/api/v1/session") || { echo "FAIL: admin login"; exit 1; }
-echo "$out" | grep -q csrf_token || { echo "FAIL: login answer $out"; exit 1; }
+grep -q csrf_token <<<"$out" || { echo "FAIL: login answer $out"; exit 1; }
 units=$(curl -sf -b "$WORK/jar" "http://127.0.0.1:$PORT/api/v1/org-units/150203/children" | grep -o '"code"' | wc -l)
 [ "$units" -ge 10 ] || { echo "FAIL: the demo city has $units units under 昆都仑区"; exit 1; }
 log "web app served, admin logs in, 昆都仑区 has $units child units"
