@@ -54,6 +54,8 @@ Result<UploadForm> ReadUploadForm(const Request& request, const UploadOptions& o
       }
       photo->original = std::move(p.original);
       photo->public_jpeg = std::move(p.public_jpeg);
+      photo->public_width = p.public_width;
+      photo->public_height = p.public_height;
       photo->thumbnail_jpeg = std::move(p.thumbnail_jpeg);
       out.photos.push_back(std::move(photo));
       continue;
@@ -97,6 +99,13 @@ Result<nlohmann::json> FieldsAsJson(const std::multimap<std::string, std::string
     if (name == "fields") return MakeError(ErrorCode::kInvalid, "give case fields as 'fields[code]' parts");
     if (std::find(number_keys.begin(), number_keys.end(), name) != number_keys.end()) {
       if (value.empty()) continue;
+      // A whole number is an integer, as a JSON body would send it ("12" -> 12, "12.0" -> 12.0).
+      std::int64_t whole = 0;
+      if (auto w = std::from_chars(value.data(), value.data() + value.size(), whole);
+          w.ec == std::errc() && w.ptr == value.data() + value.size()) {
+        out[name] = whole;
+        continue;
+      }
       double v = 0;
       auto r = std::from_chars(value.data(), value.data() + value.size(), v);
       if (r.ec != std::errc() || r.ptr != value.data() + value.size() || !std::isfinite(v)) {

@@ -48,7 +48,7 @@ Result<UploadForm> ReadUploadForm(const Request& request, const UploadOptions& o
 std::optional<std::string> PeekTextPart(const Request& request, const std::string& name);
 
 // The text fields as a JSON object, the shape the JSON bodies have: `number_keys` become
-// numbers (kInvalid naming the field if not a finite number; empty means absent),
+// numbers (integers when whole) (kInvalid naming the field if not a finite number; empty means absent),
 // "fields[code]" parts become members of a "fields" object; a name given twice is kInvalid.
 Result<nlohmann::json> FieldsAsJson(const std::multimap<std::string, std::string>& fields,
                                     const std::vector<std::string>& number_keys);

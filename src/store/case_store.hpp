@@ -52,6 +52,8 @@ struct NewPhoto {
   std::string original;
   std::string public_jpeg;
   std::string thumbnail_jpeg;
+  int public_width = 0;  // of public_jpeg
+  int public_height = 0;
 };
 
 // One copy of a photo with its metadata.

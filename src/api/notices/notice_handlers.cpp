@@ -3,7 +3,6 @@
 // its playlist, downloads audio and acknowledges plays with its own token
 // (Authorization: Bearer cgst_...), never with a session.
 #include <charconv>
-#include <cmath>
 
 #include "api/app.hpp"
 #include "api/case_json.hpp"
@@ -113,17 +112,12 @@ void App::RegisterNoticeRoutes() {
                    if (!form.ok()) return ErrorResponse(form.error());
                    body = FieldsAsJson(form->fields, {"play_within_hours"});
                    if (!body.ok()) return ErrorResponse(body.error());
-                   // A form's numbers come as text: a whole number of hours is an integer.
-                   if (auto h = body->find("play_within_hours"); h != body->end() && h->is_number_float()) {
-                     const double v = h->get<double>();
-                     if (v == std::floor(v) && std::abs(v) < 1e6) *h = static_cast<std::int64_t>(v);
-                   }
                    FormBool(*body, "loudspeaker");
                    FormBool(*body, "urgent");
                    if (!form->photos.empty()) {
                      const store::NewPhoto& p = *form->photos.front();
                      // Only the re-encoded copy is kept: a notice is public, the original may carry GPS.
-                     d.image = store::NoticeImage{p.public_jpeg, p.thumbnail_jpeg, p.info.width, p.info.height};
+                     d.image = store::NoticeImage{p.public_jpeg, p.thumbnail_jpeg, p.public_width, p.public_height};
                    }
                  } else {
                    body = ParseJsonObject(req);

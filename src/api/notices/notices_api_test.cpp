@@ -199,7 +199,8 @@ TEST(NoticesApi, ANoticeWithAnImage) {
   EXPECT_EQ(n["loudspeaker"], false);
   EXPECT_EQ(n["play_by"].get<std::int64_t>() - n["created_at"].get<std::int64_t>(), 12 * 3'600'000)
       << "a form's number of hours is read as a number";
-  EXPECT_EQ(n["image_width"], 2400);
+  EXPECT_EQ(n["image_width"], 1600) << "the size of the copy served (long side <= 1600 px), not the upload's";
+  EXPECT_EQ(n["image_height"], 1067);
   const std::string nid = std::to_string(n["id"].get<int>());
   const std::string url = n["image_url"];
   EXPECT_EQ(url, "/api/v1/notices/" + nid + "/image");
