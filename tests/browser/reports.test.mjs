@@ -110,6 +110,18 @@ describe('one form: a phone edit shows in the live report', { timeout: 240_000 }
       if ((await admin('GET', `/persons/${elder.id}`)).body.attributes['person.elderly_living_alone'] === 'true') break
       await new Promise((r) => setTimeout(r, 100))
     }
+    const got = (await admin('GET', `/persons/${elder.id}`)).body
+    if (got.attributes['person.elderly_living_alone'] !== 'true') {
+      const dump = await page.evaluate(async () => {
+        const req = indexedDB.open('citygrid-field')
+        const db = await new Promise((r) => { req.onsuccess = () => r(req.result) })
+        const tx = db.transaction('kv')
+        const all = await new Promise((r) => { const q = tx.objectStore('kv').getAll(); q.onsuccess = () => r(q.result) })
+        const keys = await new Promise((r) => { const q = tx.objectStore('kv').getAllKeys(); q.onsuccess = () => r(q.result) })
+        return keys.map((k, i) => [k, String(all[i]).slice(0, 300)]).filter(([k]) => /queue/.test(k))
+      })
+      console.log('DIAG version', got.version, 'elder', elder.id, JSON.stringify(dump), 'conflicts', await page.getByTestId('conflicts-link').count())
+    }
     assert.equal((await admin('GET', `/persons/${elder.id}`)).body.attributes['person.elderly_living_alone'], 'true')
     await context.close()
   })
