@@ -118,7 +118,7 @@ describe('one form: a phone edit shows in the live report', { timeout: 240_000 }
         const tx = db.transaction('kv')
         const all = await new Promise((r) => { const q = tx.objectStore('kv').getAll(); q.onsuccess = () => r(q.result) })
         const keys = await new Promise((r) => { const q = tx.objectStore('kv').getAllKeys(); q.onsuccess = () => r(q.result) })
-        return keys.map((k, i) => [k, String(all[i]).slice(0, 300)]).filter(([k]) => /queue/.test(k))
+        return keys.map((k, i) => [k, JSON.stringify(all[i]).slice(0, 600)]).filter(([k]) => /queue/.test(k))
       })
       console.log('DIAG version', got.version, 'elder', elder.id, JSON.stringify(dump), 'conflicts', await page.getByTestId('conflicts-link').count())
     }

@@ -3,7 +3,7 @@
 // sent when online. Creations carry a client-generated key (replays return the first result);
 // edits carry the version they were made on, so a concurrent change elsewhere comes back as a
 // conflict holding both values — nothing is dropped without the worker's choice.
-import { reactive } from 'vue'
+import { reactive, watch } from 'vue'
 import { ApiError, request } from '../api'
 import { kvDelete, kvGet, kvPutAll } from './db'
 import { ft } from './i18n'
@@ -240,6 +240,30 @@ export function enqueuePatch(
     if (!list.includes(ref)) list.push(ref)
   }
   return true
+}
+
+/**
+ * The record an edit form starts from: a copy of `family`/`id` as soon as the cache holds it
+ * (after a reload the cache may still be loading from the server), or undefined once the cache
+ * is settled without it. A form compares its values with this copy and sends its changes on
+ * this copy's version — not on whatever a sync has put in the cache since the form opened.
+ */
+export function recordReady(family: Family, id: string): Promise<Rec | undefined> {
+  return new Promise((resolve) => {
+    let done = false
+    let stop: (() => void) | undefined
+    stop = watch(
+      () => [field.records[family][id], (field.loaded || !field.online) && !field.syncing] as const,
+      ([rec, settled]) => {
+        if (done || (!rec && !settled)) return
+        done = true
+        stop?.()
+        resolve(rec ? (JSON.parse(JSON.stringify(rec)) as Rec) : undefined)
+      },
+      { immediate: true },
+    )
+    if (done) stop()
+  })
 }
 
 // Below every id in use on this phone: records, queued or failed operations, resolved ones.
@@ -549,17 +573,21 @@ export function syncNow(): Promise<void> {
   field.syncing = true
   running = (async () => {
     try {
-      await flush()
-      if (field.online) {
+      // Operations queued while this run sends or pulls are sent by this run too.
+      do {
+        await flush()
+        if (!field.online) break
         await pull()
         field.lastSync = Date.now()
         field.error = ''
-      }
+      } while (field.queue.length > 0 && field.online)
     } catch (e) {
       if (isOffline(e)) field.online = false
       else field.error = (e as Error).message
     } finally {
+      // "Synced" is shown only once the phone's storage holds what was synced.
       save()
+      await saved()
       field.syncing = false
       running = null
     }
