@@ -9,6 +9,7 @@
 #include <set>
 #include <new>
 
+#include "store/internal/audit.hpp"
 #include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
 #include "store/internal/sql_tx.hpp"
@@ -835,19 +836,20 @@ Status BaseDataStore::DeleteReportTemplate(const std::string& code) {
   });
 }
 
+void internal::AppendAuditIn(SqlTx& tx, AuditEntry& e) {
+  auto last = tx.Run("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", {});
+  e.prev_hash = last.empty() ? std::string(64, '0') : last[0][1].value_or("");
+  e.seq = last.empty() ? 1 : ToInt(last[0][0]) + 1;
+  e.hash = Sha256Hex(AuditContent(e));
+  tx.Run(std::string("INSERT INTO audit_log(") + kAuditCols + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         {P::Int(e.seq), P::Int(e.at), P::Int(e.actor_user_id), P::Text(e.action), P::Text(e.entity),
+          P::Int(e.entity_id), P::Text(e.field), P::Text(e.reason), P::Text(e.prev_hash), P::Text(e.hash)});
+}
+
 Result<AuditEntry> BaseDataStore::AppendAudit(const AuditEntry& entry) {
   return Guard([&]() -> Result<AuditEntry> {
     AuditEntry e = entry;
-    RunBaseTx(true, [&](SqlTx& tx) {
-      auto last = tx.Run("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", {});
-      e.prev_hash = last.empty() ? std::string(64, '0') : last[0][1].value_or("");
-      e.seq = last.empty() ? 1 : ToInt(last[0][0]) + 1;
-      e.hash = Sha256Hex(AuditContent(e));
-      tx.Run(std::string("INSERT INTO audit_log(") + kAuditCols +
-                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-             {P::Int(e.seq), P::Int(e.at), P::Int(e.actor_user_id), P::Text(e.action), P::Text(e.entity),
-              P::Int(e.entity_id), P::Text(e.field), P::Text(e.reason), P::Text(e.prev_hash), P::Text(e.hash)});
-    });
+    RunBaseTx(true, [&](SqlTx& tx) { internal::AppendAuditIn(tx, e); });
     return e;
   });
 }

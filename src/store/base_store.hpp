@@ -18,6 +18,7 @@
 #include "model/scope.hpp"
 #include "store/import_store.hpp"
 #include "store/notice_store.hpp"
+#include "store/topic_store.hpp"
 
 namespace cg::store {
 
@@ -335,6 +336,44 @@ class BaseDataStore {
   virtual Result<StationPlay> AcknowledgePlay(std::int64_t station_id, std::int64_t notice_id, Timestamp at);
   // Every station's copy of a notice `scope` can see (GetNotice), stations in code order.
   virtual Result<std::vector<StationPlay>> ListPlays(const model::Scope& scope, std::int64_t notice_id);
+  // --- Deliberation (store/topic_store.hpp, topic_store.cpp) ------------------------------------
+  // Links resident account `user_id` to person `person_id`; kConflict when another account is
+  // linked to that person, kNotFound for no such person. Linking again to the same person is Ok.
+  virtual Result<ResidentLink> LinkResident(std::int64_t user_id, std::int64_t person_id, Timestamp at);
+  // The account's link with the person's current grid and name; kNotFound when unlinked.
+  virtual Result<ResidentLink> GetResidentLink(std::int64_t user_id);
+  // Writes `topic` (id set here) with `options` (for mode "options"; labels unique), one
+  // transaction. kNotFound when its org unit is outside `scope` or absent.
+  virtual Result<Topic> CreateTopic(const model::Scope& scope, Topic topic, const std::vector<std::string>& options);
+  // Any topic (deliberation is public to read), with its vote count; kNotFound if absent.
+  virtual Result<Topic> GetTopic(std::int64_t id);
+  // Topics whose area lies under `unit_code` or contains it (a resident of a grid sees the
+  // community's and street's topics), newest first.
+  virtual Result<Slice<Topic>> ListTopics(const std::string& unit_code, Page page);
+  virtual Result<std::vector<TopicOption>> ListTopicOptions(std::int64_t topic_id);
+  // A resident's proposal (mode "proposals"); kConflict when the topic has an option so named.
+  virtual Result<TopicOption> AddTopicOption(std::int64_t topic_id, const std::string& label, std::int64_t user_id,
+                                             Timestamp at);
+  // Records the vote of `user_id` (who is `person_id`) for `option_id`, durable when it returns.
+  // kNotFound when the option is not the topic's; kConflict when that account or that person
+  // has voted on the topic already (nothing written).
+  virtual Status CastVote(std::int64_t topic_id, std::int64_t option_id, std::int64_t user_id,
+                          std::int64_t person_id, Timestamp at);
+  // The option `user_id` voted for (0: none).
+  virtual Result<std::int64_t> GetVote(std::int64_t topic_id, std::int64_t user_id);
+  virtual Result<TopicComment> AddTopicComment(TopicComment comment);
+  // Comments oldest first; hidden ones only with `with_hidden` (moderators).
+  virtual Result<Slice<TopicComment>> ListTopicComments(std::int64_t topic_id, bool with_hidden, Page page);
+  // Hides a comment of the topic and appends `audit` (its reason, actor, time) to the audit log,
+  // one transaction. kNotFound for no such comment, kConflict when it is hidden already.
+  virtual Result<TopicComment> HideTopicComment(std::int64_t topic_id, std::int64_t comment_id,
+                                                const AuditEntry& audit);
+  virtual Result<TopicMeeting> AddTopicMeeting(TopicMeeting meeting);
+  virtual Result<std::vector<TopicMeeting>> ListTopicMeetings(std::int64_t topic_id);
+  // Records the case a meeting's decision opened; kConflict when it has one already.
+  virtual Result<TopicMeeting> SetMeetingCase(std::int64_t topic_id, std::int64_t meeting_id,
+                                              const std::string& case_public_id);
+
   // When the newest change-log entry was written (0 for an empty log): `citygrid doctor` compares
   // it with the clock. Defined in backup.cpp.
   virtual Result<Timestamp> LatestChangeAt();

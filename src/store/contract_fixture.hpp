@@ -96,6 +96,25 @@ inline model::User MakeUser(std::string username) {
   return u;
 }
 
+// A person record with fake sealed values (index "index-<idx>"): the store never decrypts.
+inline BaseRecord FakePerson(const std::string& grid, const std::string& name, const std::string& idx) {
+  BaseRecord r;
+  r.entity = model::BaseEntity::kPerson;
+  r.grid_code = grid;
+  r.fields = {{"grid_code", grid}, {"name", name}, {"ethnicity", "01"}};
+  r.id_number = SealedValue{"", "index-" + idx, "tail-" + idx.substr(0, 1), "150203********" + idx};
+  return r;
+}
+
+inline Sealer FakeSeal() {
+  return [](BaseRecord& r) {
+    r.id_number->cipher = "cipher-of-" + std::to_string(r.id);
+    return Status();
+  };
+}
+
+inline WriteContext Ctx(std::int64_t at) { return WriteContext{7, ChangeSource::kApi, at}; }
+
 class StoreContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {

@@ -502,24 +502,6 @@ TEST_P(StoreContract, BulkLoadIsFast) {
 
 // --- Base data, change log, audit log ----------------------------------------------------------
 
-BaseRecord FakePerson(const std::string& grid, const std::string& name, const std::string& idx) {
-  BaseRecord r;
-  r.entity = model::BaseEntity::kPerson;
-  r.grid_code = grid;
-  r.fields = {{"grid_code", grid}, {"name", name}, {"ethnicity", "01"}};
-  r.id_number = SealedValue{"", "index-" + idx, "tail-" + idx.substr(0, 1), "150203********" + idx};
-  return r;
-}
-
-Sealer FakeSeal() {
-  return [](BaseRecord& r) {
-    r.id_number->cipher = "cipher-of-" + std::to_string(r.id);
-    return Status();
-  };
-}
-
-WriteContext Ctx(std::int64_t at) { return WriteContext{7, ChangeSource::kApi, at}; }
-
 TEST_P(StoreContract, BaseRecordCreateGetUpdateHistory) {
   LoadSmallTree();
   const auto grid = Scope::Subtree("150203010008001");
