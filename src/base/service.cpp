@@ -337,6 +337,15 @@ const char* SearchKindName(SearchKind kind) {
   return "";
 }
 
+Result<store::BaseRecord> Service::FindPersonByIdNumber(std::string_view id_number) const {
+  auto id = model::ParseResidentId(id_number, DateAt(clock_.Now()));
+  if (!id.ok()) return id.error();
+  auto found = store_.FindPersonsByIdIndex(model::Scope::System(), {index_.Compute("person.id_number", id->text)});
+  if (!found.ok()) return found.error();
+  if (found->empty()) return MakeError(ErrorCode::kNotFound, "no resident with this ID number");
+  return found->front();
+}
+
 void Service::AfterWrite() {
   if (!feed_ || !feed_->started()) return;
   // The write has committed whatever happens here: a failed catch-up leaves the feed's seq

@@ -97,6 +97,10 @@ class Service {
 
   // After each successful write the service calls `feed->CatchUp()` so in-memory views show
   // the change at once on this node. Set before serving; nullptr turns it off. Not owned.
+  // The person whose ID number is `id_number` (validated first: kInvalid naming what is wrong),
+  // anywhere in the city — for a resident proving who they are, so the caller rate-limits and
+  // audits it; kNotFound when no person has that number. Found by blind index, never decrypted.
+  Result<store::BaseRecord> FindPersonByIdNumber(std::string_view id_number) const;
   void SetChangeFeed(ChangeFeed* feed) { feed_ = feed; }
 
  private:
