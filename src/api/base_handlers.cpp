@@ -316,6 +316,7 @@ Status App::EnableBaseData(privacy::KeyRing keys, forms::Dictionary dictionary) 
   keys_ = std::make_unique<privacy::KeyRing>(std::move(keys));
   dictionary_ = std::make_unique<forms::Dictionary>(std::move(dictionary));
   base_ = std::make_unique<base::Service>(store_, *keys_, *dictionary_, clock_);
+  deliberation_ = std::make_unique<deliberation::Service>(store_, clock_, base_.get());
   feed_ = std::make_unique<base::ChangeFeed>(store_);
   // Projections register here, before Start.
   reports_ = std::make_unique<reports::Catalog>(store_, *dictionary_, clock_);

@@ -45,6 +45,9 @@ const std::set<std::string> kPublicRoutes = {
     "GET /api/v1/public/notices",
     // A published notice's image: the re-encoded copy without metadata, withdrawn ones 404.
     "GET /api/v1/public/notices/{id}/image", "GET /api/v1/public/notices/{id}/image/thumb",
+    // Deliberation is public to read: topics listed by community or above (grids shown under
+    // their community, no codes), a topic with its counts — never who voted what.
+    "GET /api/v1/public/topics", "GET /api/v1/public/topics/{id}",
     // A loudspeaker station's own side: its token (not a session) is checked in the handler, and
     // it answers only the notices sent to that station.
     "GET /api/v1/broadcast/stations/{station_id}/playlist",
@@ -119,11 +122,41 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
   const std::string station_id = st.ok() ? std::to_string(st->id) : "1";
   ids["broadcast"] = station_id;  // {id} of /api/v1/broadcast/stations/{id}/...
   const std::string notice_id = published.ok() ? std::to_string(published->id) : "1";
+  // A deliberation topic for grid B's residents ({id} of the "topics" routes), with a comment
+  // and a meeting.
+  store::Topic topic;
+  topic.org_code = "150203010008002";
+  // Its text is public by design (staff write it for the residents); the walk checks that the
+  // public copy shows none of grid B's base data, nor a commenter's full name.
+  topic.title = "停车议题";
+  topic.background = "门前停车";
+  topic.opens_at = city.clock.Now();
+  topic.closes_at = city.clock.Now() + 86'400'000;
+  topic.created_at = city.clock.Now();
+  auto opened = city.store->CreateTopic(model::Scope::System(), topic, {"方案一", "方案二"});
+  EXPECT_TRUE(opened.ok());
+  const std::int64_t topic_id = opened.ok() ? opened->id : 1;
+  ids["topics"] = std::to_string(topic_id);
+  store::TopicComment comment;
+  comment.topic_id = topic_id;
+  comment.author = "乙居民";  // a display name that is a name of grid B's base data: masked in public
+  comment.body = "我的意见";
+  auto commented = city.store->AddTopicComment(comment);
+  EXPECT_TRUE(commented.ok());
+  store::TopicMeeting meeting;
+  meeting.topic_id = topic_id;
+  meeting.held_at = city.clock.Now();
+  meeting.place = "议事厅";
+  meeting.attendees = meeting.minutes = meeting.decision = "议定";
+  auto met = city.store->AddTopicMeeting(meeting);
+  EXPECT_TRUE(met.ok());
   return {{"code", "150203010008002"},  {"public_id", pid}, {"name", "file"}, {"photo_id", photo_id},
           {"variant", "original"}, {"template", "civil_affairs.elderly"},
           {"import_id", import_id}, {"row", "2"},
           {"service_file", "snap_report.garbage.json"}, {"request_file", pid + ".json"},
-          {"station_id", station_id}, {"notice_id", notice_id}};
+          {"station_id", station_id}, {"notice_id", notice_id},
+          {"comment_id", commented.ok() ? std::to_string(commented->id) : "1"},
+          {"meeting_id", met.ok() ? std::to_string(met->id) : "1"}};
 }
 // Query parameters that aim at grid B where a route reads them.
 const char kForeignQuery[] =

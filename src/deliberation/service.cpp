@@ -208,6 +208,23 @@ Result<store::Topic> Service::Managed(const model::Scope& scope, std::int64_t to
   return t;
 }
 
+Result<store::Topic> Service::Visible(const model::User& user, const model::Scope& scope, std::int64_t topic_id) {
+  auto t = store_.GetTopic(topic_id);
+  if (!t.ok()) return t.error();
+  bool visible = false;
+  if (user.role == Role::kResident) {
+    visible = user.scope_code.starts_with(t->org_code);
+    if (!visible) {
+      auto link = store_.GetResidentLink(user.id);
+      visible = link.ok() && link->grid_code.starts_with(t->org_code);
+    }
+  } else {
+    visible = scope.Contains(t->org_code) || scope.root_code().starts_with(t->org_code);
+  }
+  if (!visible) return MakeError(ErrorCode::kNotFound, "topic not found");
+  return t;
+}
+
 Result<store::TopicComment> Service::Hide(const model::Scope& scope, std::int64_t actor_user_id,
                                           std::int64_t topic_id, std::int64_t comment_id, std::string_view reason) {
   auto t = Managed(scope, topic_id);

@@ -103,6 +103,10 @@ class Service {
                                    std::int64_t comment_id, std::string_view reason);
   Result<store::TopicMeeting> RecordMeeting(const model::Scope& scope, std::int64_t actor_user_id,
                                             std::int64_t topic_id, const MeetingDraft& draft);
+  // The topic if `user` may read it, else kNotFound: residents the topics of the areas they are
+  // in (their account's unit or their verified grid), other accounts those inside their scope
+  // or above its root (anonymous readers use the public routes).
+  Result<store::Topic> Visible(const model::User& user, const model::Scope& scope, std::int64_t topic_id);
   // The topic if `scope` manages it (its area inside the scope), else kNotFound.
   Result<store::Topic> Managed(const model::Scope& scope, std::int64_t topic_id);
 
