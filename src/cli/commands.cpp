@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/seed_notices.hpp"
+#include "cli/seed_topics.hpp"
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
@@ -56,6 +57,8 @@ constexpr DemoAccount kDemoAccounts[] = {
     {"jinhua_g1", "金华社区第1网格网格员", model::Role::kGridWorker, "150203010008001"},
     {"changsheng", "长胜街社区工作人员", model::Role::kStaff, "150202002016"},
     {"resident_demo", "居民", model::Role::kResident, "150203010008001"},
+    // Linked to a resident of grid 1 by the deliberation seed (seed_topics.cpp): votes in 金华社区.
+    {"resident_verified", "金华社区居民（已核验）", model::Role::kResident, "150203010008001"},
     // Officials residents may ask in public (有问必答, data/officials.toml), each at their unit.
     {"wdz_mayor", "五当召镇镇长", model::Role::kStaff, "150205101"},
     {"wdz_secretary", "五当召镇党委书记", model::Role::kStaff, "150205101"},
@@ -293,7 +296,7 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
             << " grids; generated in " << ms(t0, t1) << " ms, stored in " << ms(t1, t2)
             << " ms, accounts in " << ms(t2, t3) << " ms\n"
             << "demo accounts (password '" << kDemoPassword << "'): admin, city_analyst, kundulun, "
-            << "shifudong, jinhua, jinhua_g1, changsheng, resident_demo, the officials wdz_mayor, wdz_secretary, "
+            << "shifudong, jinhua, jinhua_g1, changsheng, resident_demo, resident_verified, the officials wdz_mayor, wdz_secretary, "
             << "sfd_secretary, jinhua_secretary, and gw<grid code> for Kundulun's grids\n";
   if (auto s = SeedPopulation(**store, config, std::move(keys).value(), seed, scale, people); !s.ok()) {
     return Fail(s.error());
@@ -302,6 +305,7 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
   if (auto s = SeedNotices(**store, SystemClock::Instance()); !s.ok()) return Fail(s.error());
   std::cout << "seeded notices and loudspeaker stations in " << ms(t4, std::chrono::steady_clock::now())
             << " ms\n";
+  if (auto s = SeedTopics(**store, SystemClock::Instance()); !s.ok()) return Fail(s.error());
   return 0;
 }
 

@@ -74,3 +74,18 @@ export async function canvasJpeg(page, width, height, background, shapes = []) {
   }, [width, height, background, shapes])
   return Buffer.from(b64, 'base64')
 }
+
+// A desktop browser context signed in to the workbench as `username` (its page at /), with
+// `watch(page)` attached first when given. Returns { context, page }.
+export async function workbench(browser, username, watch) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true })
+  const page = await context.newPage()
+  page.setDefaultTimeout(30_000)
+  watch?.(page)
+  await page.goto(`${BASE}/login`)
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(PASSWORD)
+  await page.getByTestId('login-submit').click()
+  await page.waitForURL(`${BASE}/`)
+  return { context, page }
+}

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { chromium } from 'playwright-core'
-import { BASE, PASSWORD, OUT, apiLogin } from './helpers.mjs'
+import { BASE, PASSWORD, OUT, apiLogin, workbench } from './helpers.mjs'
 
 const GRID = '150203010008001' // jinhua_g1's grid, in 金华社区, 市府东路街道, 昆都仑区
 const SCOPES = ['150203010008', '150203', '1502']
@@ -185,15 +185,7 @@ describe('one form: a phone edit shows in the live report', { timeout: 240_000 }
   })
 
   it('an admin checks and adds a template in the page; it is live at once', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-    const page = await context.newPage()
-    page.setDefaultTimeout(30_000)
-    watch(page)
-    await page.goto(`${BASE}/login`)
-    await page.getByTestId('login-username').fill('admin')
-    await page.getByTestId('login-password').fill(PASSWORD)
-    await page.getByTestId('login-submit').click()
-    await page.waitForURL(`${BASE}/`)
+    const { context, page } = await workbench(browser, 'admin', watch)
     await page.goto(`${BASE}/reports?tab=admin`)
     const code = `community.alone_${Date.now() % 100000}`
     await page.getByTestId('template-toml').fill('code = "broken"\n[[column')

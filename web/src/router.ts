@@ -21,6 +21,7 @@ export const router = createRouter({
     { path: '/reports', name: 'reports', component: ReportsPage },
     { path: '/imports', name: 'imports', component: ImportPage },
     { path: '/notices', name: 'notices', component: NoticesPage },
+    { path: '/topics', name: 'topics', component: () => import('./pages/topics/TopicsPage.vue') },
     {
       path: '/p',
       component: PublicLayout,
@@ -33,6 +34,8 @@ export const router = createRouter({
         { path: 'ask', name: 'p-ask', component: () => import('./pages/public/AskPage.vue') },
         { path: 'questions', name: 'p-questions', component: () => import('./pages/public/QuestionsPage.vue') },
         { path: 'notices', name: 'p-notices', component: () => import('./pages/public/NoticesPublicPage.vue') },
+        { path: 'topics', name: 'p-topics', component: () => import('./pages/public/TopicsPublicPage.vue') },
+        { path: 'topics/:id(\\d+)', name: 'p-topic', component: () => import('./pages/public/TopicPublicPage.vue') },
         { path: ':rest(.*)*', redirect: '/p/' },
       ],
     },
