@@ -6,6 +6,8 @@
 #include "api/errors.hpp"
 #include "api/json_body.hpp"
 
+#include <map>
+
 #include <fmt/format.h>
 
 namespace cg::api {
@@ -175,7 +177,7 @@ void App::RegisterTopicRoutes() {
   router_.Add({"GET", "/api/v1/topics", Access::kUser,
                "Topics of an org unit (unit=CODE, default: yours — a resident also sees the topics of the area "
                "they are verified in): those of the unit, above it and below it, newest first (limit, offset)",
-               "topics", [this](Request& req) {
+               "topics", [this, area_name](Request& req) {
                  const auto& user = req.principal->user;
                  std::string unit = req.Query("unit").value_or(user.scope_code);
                  if (user.role == Role::kResident && !req.Query("unit")) {
@@ -190,9 +192,12 @@ void App::RegisterTopicRoutes() {
                  auto list = deliberation_->List(unit, *page);
                  if (!list.ok()) return ErrorResponse(list.error());
                  nlohmann::json items = nlohmann::json::array();
+                 std::map<std::string, std::string> names;
                  for (const auto& t : list->items) {
-                   // A staff member above the unit sees its whole subtree; below it, the areas above.
-                   items.push_back(TopicJson(t, clock_.Now()));
+                   nlohmann::json j = TopicJson(t, clock_.Now());
+                   if (!names.count(t.org_code)) names[t.org_code] = area_name(t.org_code);
+                   j["area_name"] = names[t.org_code];
+                   items.push_back(j);
                  }
                  return SafeJsonResponse({{"items", items}, {"total", list->total}});
                }});

@@ -58,6 +58,9 @@ TEST(TopicsApi, AVerifiedResidentVotesOnceAndTheCountIsLive) {
   auto opened = city.Call("POST", "/api/v1/topics", draft.dump(), jin.cookie, jin.csrf);
   ASSERT_EQ(opened.status, 201) << opened.body;
   const std::string topic = "/api/v1/topics/" + std::to_string(Json(opened)["id"].get<std::int64_t>());
+  auto listed = Json(city.Call("GET", "/api/v1/topics", "", jin.cookie));
+  ASSERT_EQ(listed["total"], 1);
+  EXPECT_FALSE(listed["items"][0]["area_name"].get<std::string>().empty());
   auto view = Json(city.Call("GET", topic, "", rita.cookie));
   EXPECT_EQ(view["state"], "open");
   EXPECT_EQ(view["standing"], "unverified");

@@ -45,6 +45,7 @@ const zh: Record<string, string> = {
   // staff
   'manage': '议事协商管理',
   'new': '发起议题',
+  'topicTitle': '议题标题',
   'area': '参与范围（网格、社区或街道）',
   'mode': '方式',
   'mode.options': '对给定选项投票',
@@ -107,6 +108,7 @@ const en: Record<string, string> = {
   'heldAt': 'Held',
   'manage': 'Deliberation',
   'new': 'Open a topic',
+  'topicTitle': 'Title',
   'area': 'Who takes part (a grid, community or street)',
   'mode': 'Mode',
   'mode.options': 'Vote on set options',
