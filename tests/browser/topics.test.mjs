@@ -109,7 +109,7 @@ describe('deliberation: a verified resident votes once', { timeout: 180_000 }, (
     await page.getByTestId('verify-name').fill('张三')
     await page.getByTestId('verify-id').fill('150203195001011234')
     await page.getByTestId('verify-form').getByRole('button').click()
-    await page.getByTestId('topic-error').waitFor()
+    await page.getByTestId('topic-error').filter({ hasText: '核验未通过' }).waitFor()
     await page.screenshot({ path: path.join(OUT, 'topics-unverified.png') })
     const unverified = await apiLogin('resident_demo')
     const view = await unverified('GET', `/topics/${topicId}`)
