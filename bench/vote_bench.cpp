@@ -4,6 +4,9 @@
 // eligibility reads). Prints votes/s and per-vote latency percentiles, then checks that the
 // counts equal the votes cast. Not the HTTP target: see docs/benchmarks.md.
 // Usage: vote_bench STORE_URL THREADS VOTES_PER_THREAD
+//        vote_bench prepare STORE_URL VOTERS TOPICS OUT_FILE — in a seeded demo city, accounts
+//        voter0.. (password citygrid-demo) linked to residents of 市府东路街道 and TOPICS open
+//        topics there; writes "topic_id option_id" lines to OUT_FILE (the HTTP run's input).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -11,8 +14,10 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <fstream>
 #include <vector>
 
+#include "auth/password.hpp"
 #include "store/store.hpp"
 
 namespace {
@@ -39,7 +44,47 @@ model::OrgUnit Unit(std::string code, model::OrgKind kind, std::string parent) {
 
 }  // namespace
 
+// The HTTP run's city: voters linked to residents of the street and open topics there.
+int Prepare(const std::string& url, int voters, int topics, const std::string& out_file) {
+  auto store = Must(store::Store::Open(url), "open");
+  const auto sys = model::Scope::System();
+  store::RecordQuery q;
+  q.entity = model::BaseEntity::kPerson;
+  q.grid_prefix = "150203010";
+  auto people = Must(store->ListRecords(sys, q, {voters, 0}), "persons");
+  if (static_cast<int>(people.items.size()) < voters) {
+    std::fprintf(stderr, "only %zu residents in 150203010\n", people.items.size());
+    return 1;
+  }
+  const std::string hash = Must(auth::HashPassword("citygrid-demo"), "hash");
+  for (int v = 0; v < voters; ++v) {
+    model::User u;
+    u.username = "voter" + std::to_string(v);
+    u.display_name = u.username;
+    u.role = model::Role::kResident;
+    u.scope_code = people.items[v].grid_code;
+    u.password_hash = hash;
+    auto user = Must(store->CreateUser(u), "user");
+    Must(store->LinkResident(user.id, people.items[v].id, 1), "link");
+  }
+  std::ofstream out(out_file);
+  for (int t = 0; t < topics; ++t) {
+    store::Topic topic;
+    topic.org_code = "150203010";
+    topic.title = "基准议题" + std::to_string(t);
+    topic.background = "基准";
+    topic.opens_at = 1;
+    topic.closes_at = 4'000'000'000'000;
+    auto created = Must(store->CreateTopic(sys, topic, {"同意", "不同意"}), "topic");
+    out << created.id << ' ' << Must(store->ListTopicOptions(created.id), "options").front().id << '\n';
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 6 && std::string(argv[1]) == "prepare") {
+    return Prepare(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), argv[5]);
+  }
   if (argc != 4) {
     std::fprintf(stderr, "usage: vote_bench STORE_URL THREADS VOTES_PER_THREAD\n");
     return 2;

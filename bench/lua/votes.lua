@@ -1,0 +1,32 @@
+-- wrk: POST /api/v1/topics/{id}/votes as many verified residents (bench/run-votes.sh). args:
+-- SESSIONS_FILE (lines "cookie csrf", one per voter), TOPICS_FILE (lines "topic_id option_id"),
+-- THREADS (wrk's -t). Thread k takes the voters whose index is k modulo THREADS; its n-th
+-- request is voter (n mod its voters) on topic (n div its voters): every request is a new, valid
+-- vote until the topics run out (later ones answer 409 and count as non-2xx).
+local counter = 0
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+function init(args)
+  local nthreads = tonumber(args[3])
+  sessions, topics, n = {}, {}, 0
+  local i = 0
+  for line in io.lines(args[1]) do
+    local cookie, csrf = line:match("^(%S+) (%S+)$")
+    if cookie and i % nthreads == tid then table.insert(sessions, { cookie, csrf }) end
+    i = i + 1
+  end
+  for line in io.lines(args[2]) do
+    local topic, option = line:match("^(%d+) (%d+)$")
+    if topic then table.insert(topics, { topic, option }) end
+  end
+end
+function request()
+  local s = sessions[(n % #sessions) + 1]
+  local t = topics[math.min(math.floor(n / #sessions) + 1, #topics)]
+  n = n + 1
+  return wrk.format("POST", "/api/v1/topics/" .. t[1] .. "/votes",
+    { ["Content-Type"] = "application/json", ["Cookie"] = s[1], ["X-CSRF-Token"] = s[2] },
+    '{"option_id":' .. t[2] .. '}')
+end
