@@ -53,6 +53,7 @@ App::App(store::Store& store, const Clock& clock, Config config)
       public_report_limiter_(clock, config_.public_reports_per_hour, 3600'000),
       id_search_limiter_(clock, kIdSearchesPerHour, 3600'000) {
   notices_ = std::make_unique<notices::Service>(store_, clock_);
+  projects_ = std::make_unique<projects::Service>(store_, clock_);
   RegisterRoutes();
 }
 
@@ -69,6 +70,7 @@ void App::RegisterRoutes() {
   RegisterReportRoutes();
   RegisterImportRoutes();
   RegisterNoticeRoutes();
+  RegisterProjectRoutes();
 }
 
 Response App::Handle(Request& request) {

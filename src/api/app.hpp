@@ -28,6 +28,7 @@
 #include "geo/grid_index.hpp"
 #include "media/media.hpp"
 #include "notices/service.hpp"
+#include "projects/service.hpp"
 #include "reports/catalog.hpp"
 #include "store/case_store.hpp"
 #include "store/store.hpp"
@@ -126,6 +127,7 @@ class App {
   nlohmann::json TemplateJson(const reports::Template& t) const;
   void RegisterImportRoutes();  // import_handlers.cpp
   void RegisterNoticeRoutes();  // notices/notice_handlers.cpp
+  void RegisterProjectRoutes();  // projects/project_handlers.cpp
   // Open cases of the same type and category within kDuplicateRadiusM of a new public report,
   // privacy-safe: public id, category, distance, state and public status only.
   nlohmann::json PublicDuplicates(const store::CaseRecord& created);
@@ -158,6 +160,7 @@ class App {
   std::unique_ptr<base::SearchProjection> search_;  // the search index, fed by feed_
   std::unique_ptr<base::ChangeFeed> feed_;  // follows the change log for the projections
   std::unique_ptr<notices::Service> notices_;  // notices and loudspeaker stations
+  std::unique_ptr<projects::Service> projects_;  // governance projects (十百千)
   std::unique_ptr<reports::Catalog> reports_;  // report templates and their live figures
   std::shared_ptr<const CaseData> case_data_;  // guarded by index_mu_
   auth::LoginLimiter public_report_limiter_;   // public and Open311 submissions per address

@@ -96,7 +96,7 @@ Result<store::ProjectDetail> Service::Create(const model::Scope& scope, std::int
   if (!title.ok()) return title.error();
   if (!KnownCategory(in.category)) {
     return MakeError(ErrorCode::kInvalid,
-                     "category: one of smart, burden, party, enterprise, dialogue, community, volunteer, safety");
+                     "category: one of smart, burden, party, enterprise, dialogue, community, volunteer, safety, service");
   }
   auto goals = CleanText("goals", in.goals, kMaxGoalsChars, true);
   if (!goals.ok()) return goals.error();
@@ -253,7 +253,7 @@ Result<Rollup> Service::RollUp(const model::Scope& scope, const std::string& und
   auto facts = store_.ListProjectFacts(scope, under, out.today, published_only);
   if (!facts.ok()) return facts.error();
   std::map<std::string, Tally> per_child;
-  const std::size_t child_len = under.empty() ? 4 : under.size() == 4 ? 6 : under.size() + 3;
+  const std::size_t child_len = under.empty() ? 6 : under.size() == 4 ? 6 : under.size() + 3;
   for (const auto& f : *facts) {
     out.total.Add(f);
     out.by_level[static_cast<std::size_t>(std::min(f.depth, 2))].Add(f);

@@ -21,8 +21,8 @@
 
 namespace cg::projects {
 
-inline constexpr const char* kCategories[] = {"smart",     "burden",    "party",     "enterprise",
-                                              "dialogue",  "community", "volunteer", "safety"};
+inline constexpr const char* kCategories[] = {"smart",     "burden",    "party",  "enterprise", "dialogue",
+                                              "community", "volunteer", "safety", "service"};
 inline constexpr const char* kStatuses[] = {"planned", "under_way", "stalled", "done"};
 inline constexpr const char* kLevels[] = {"city", "district", "street"};
 inline constexpr std::size_t kMaxTitleChars = 100;
