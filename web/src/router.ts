@@ -7,6 +7,7 @@ const CaseDetailPage = () => import('./pages/cases/CaseDetailPage.vue')
 const ReportsPage = () => import('./pages/reports/ReportsPage.vue')
 const ImportPage = () => import('./pages/ImportPage.vue')
 const NoticesPage = () => import('./pages/notices/NoticesPage.vue')
+const ProjectsPage = () => import('./pages/projects/ProjectsPage.vue')
 // The public site (/p/): no login, except for asking a question (AskPage checks itself).
 const PublicLayout = () => import('./pages/public/PublicLayout.vue')
 
@@ -21,6 +22,7 @@ export const router = createRouter({
     { path: '/reports', name: 'reports', component: ReportsPage },
     { path: '/imports', name: 'imports', component: ImportPage },
     { path: '/notices', name: 'notices', component: NoticesPage },
+    { path: '/projects', name: 'projects', component: ProjectsPage },
     {
       path: '/p',
       component: PublicLayout,
@@ -33,6 +35,7 @@ export const router = createRouter({
         { path: 'ask', name: 'p-ask', component: () => import('./pages/public/AskPage.vue') },
         { path: 'questions', name: 'p-questions', component: () => import('./pages/public/QuestionsPage.vue') },
         { path: 'notices', name: 'p-notices', component: () => import('./pages/public/NoticesPublicPage.vue') },
+        { path: 'projects', name: 'p-projects', component: () => import('./pages/public/ProjectsPublicPage.vue') },
         { path: ':rest(.*)*', redirect: '/p/' },
       ],
     },
