@@ -52,7 +52,13 @@ const std::set<std::string> kPublicRoutes = {
     // it answers only the notices sent to that station.
     "GET /api/v1/broadcast/stations/{station_id}/playlist",
     "GET /api/v1/broadcast/stations/{station_id}/audio/{notice_id}",
-    "POST /api/v1/broadcast/stations/{station_id}/plays/{notice_id}"};
+    "POST /api/v1/broadcast/stations/{station_id}/plays/{notice_id}",
+    // The public accountability page of governance projects: published projects only (owner
+    // units are communities or above, never grids), no authors or history; report photos are
+    // re-encoded copies without metadata.
+    "GET /api/v1/public/projects", "GET /api/v1/public/projects/rollup", "GET /api/v1/public/projects/{id}",
+    "GET /api/v1/public/projects/{id}/reports/{report_id}/photos/{seq}",
+    "GET /api/v1/public/projects/{id}/reports/{report_id}/photos/{seq}/thumb"};
 
 // Path parameters that point at something in grid B (150203010008002, "乙网格"): the grid, and a
 // case reported there by gb, none visible to ga. The case's id becomes the {id} of the "cases"
@@ -150,13 +156,38 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
   meeting.attendees = meeting.minutes = meeting.decision = "议定";
   auto met = city.store->AddTopicMeeting(meeting);
   EXPECT_TRUE(met.ok());
+  // An unpublished project of 金华社区 (above grid A's worker, so not hers) with a report photo:
+  // {id} of the "projects" routes. No grid owns a project; its words are grid B's secrets.
+  store::Project project;
+  project.owner_code = "150203010008";
+  project.title = "乙楼加装电梯";
+  project.category = "community";
+  project.goals = "乙楼";
+  project.start_date = "2026-01-01";
+  project.end_date = "2026-12-31";
+  project.published = false;
+  project.created_at = city.clock.Now();
+  auto pid_created = city.store->CreateProject(model::Scope::System(), project, {{0, "乙楼立项", "2026-02-01", "", 0}},
+                                               {{0, "乙楼户数", "户", 10, 0, 0}});
+  EXPECT_TRUE(pid_created.ok());
+  std::string report_id = "1";
+  if (pid_created.ok()) {
+    ids["projects"] = std::to_string(*pid_created);
+    store::ProjectReport report;
+    report.body = "乙楼进展";
+    auto r = city.store->AddProjectReport(model::Scope::System(), *pid_created, report,
+                                          {{"jpeg-bytes", "thumb-bytes", 640, 480}});
+    EXPECT_TRUE(r.ok());
+    if (r.ok()) report_id = std::to_string(*r);
+  }
   return {{"code", "150203010008002"},  {"public_id", pid}, {"name", "file"}, {"photo_id", photo_id},
           {"variant", "original"}, {"template", "civil_affairs.elderly"},
           {"import_id", import_id}, {"row", "2"},
           {"service_file", "snap_report.garbage.json"}, {"request_file", pid + ".json"},
           {"station_id", station_id}, {"notice_id", notice_id},
           {"comment_id", commented.ok() ? std::to_string(commented->id) : "1"},
-          {"meeting_id", met.ok() ? std::to_string(met->id) : "1"}};
+          {"meeting_id", met.ok() ? std::to_string(met->id) : "1"},
+          {"report_id", report_id}, {"seq", "0"}, {"milestone_id", "1"}};
 }
 // Query parameters that aim at grid B where a route reads them.
 const char kForeignQuery[] =
@@ -247,10 +278,17 @@ TEST(ScopeWalk, TheOwnerDoesSeeIt) {
   auto ids = city.SeedGridB();
   const auto fixed = ForeignParams(city, ids);
   auto gb = city.LogIn("gb");
+  // No grid owns a project: grid B's project belongs to 金华社区, whose staff own its routes; the
+  // public ones serve it once it is published.
+  auto jin = city.LogIn("jin");
+  ASSERT_TRUE(city.store->SetProjectPublished(model::Scope::System(), std::stoll(ids["projects"]), true, 0,
+                                              city.clock.Now()).ok());
   for (const Route& route : city.app->router().routes()) {
     if (route.method != "GET" || (route.pattern.find("{code}") == std::string::npos &&
                                   route.pattern.find("{id}") == std::string::npos)) continue;
-    auto r = city.Call("GET", Fill(route, ParamsFor(route, ids, fixed)) + kForeignQuery, "", gb.cookie);
+    const bool project = route.pattern.find("/projects/") != std::string::npos;
+    auto r = city.Call("GET", Fill(route, ParamsFor(route, ids, fixed)) + kForeignQuery, "",
+                       project ? jin.cookie : gb.cookie);
     EXPECT_EQ(r.status, 200) << route.pattern << ": " << r.body;
   }
   auto r = city.Call("GET", std::string("/api/v1/grids/locate") + kForeignQuery, "", gb.cookie);

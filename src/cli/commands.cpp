@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 #include "cli/seed_notices.hpp"
 #include "cli/seed_topics.hpp"
+#include "cli/seed_projects.hpp"
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
@@ -306,6 +307,9 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
   std::cout << "seeded notices and loudspeaker stations in " << ms(t4, std::chrono::steady_clock::now())
             << " ms\n";
   if (auto s = SeedTopics(**store, SystemClock::Instance()); !s.ok()) return Fail(s.error());
+  auto t5 = std::chrono::steady_clock::now();
+  if (auto s = SeedProjects(**store, SystemClock::Instance()); !s.ok()) return Fail(s.error());
+  std::cout << "seeded governance projects in " << ms(t5, std::chrono::steady_clock::now()) << " ms\n";
   return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "store/import_store.hpp"
 #include "store/notice_store.hpp"
 #include "store/topic_store.hpp"
+#include "store/project_store.hpp"
 
 namespace cg::store {
 
@@ -374,6 +375,44 @@ class BaseDataStore {
   virtual Result<TopicMeeting> SetMeetingCase(std::int64_t topic_id, std::int64_t meeting_id,
                                               const std::string& case_public_id);
 
+  // --- Governance projects (store/project_store.hpp, project_store.cpp) ------------------------
+  // Writes a project with its milestones and indicators and a "create" event, in one transaction;
+  // its depth is the owner unit's. kNotFound when the owner is outside `scope` or no such unit;
+  // kInvalid for a grid owner. Returns the new id.
+  virtual Result<std::int64_t> CreateProject(const model::Scope& scope, const Project& project,
+                                             const std::vector<ProjectMilestone>& milestones,
+                                             const std::vector<ProjectIndicator>& indicators);
+  // A project with its milestones, indicators, latest reports and history, status as of `today`.
+  // kNotFound unless `scope` contains its owner (and, with `published_only`, it is published).
+  virtual Result<ProjectDetail> GetProject(const model::Scope& scope, std::int64_t id, const std::string& today,
+                                           bool published_only);
+  // Projects matching `query` under the scope, city first, then by owner code and id.
+  // kNotFound when query.under lies outside `scope`.
+  virtual Result<Slice<Project>> ListProjects(const model::Scope& scope, const ProjectQuery& query, Page page);
+  // The roll-up inputs of every project under `under` (inside `scope`, else kNotFound).
+  virtual Result<std::vector<ProjectFacts>> ListProjectFacts(const model::Scope& scope, const std::string& under,
+                                                             const std::string& today, bool published_only);
+  // Adds a milestone; kNotFound as GetProject (staff view). Returns its id.
+  virtual Result<std::int64_t> AddMilestone(const model::Scope& scope, std::int64_t project_id,
+                                            const ProjectMilestone& milestone, std::int64_t actor, Timestamp at);
+  // Reschedules, completes or reopens milestone `milestone_id` of the project; kNotFound when
+  // either is not there (or outside `scope`), kConflict when completing a completed one.
+  virtual Status UpdateMilestone(const model::Scope& scope, std::int64_t project_id, std::int64_t milestone_id,
+                                 const MilestoneChange& change, std::int64_t actor, Timestamp at);
+  // Marks the project done on `done_on` ("" reopens it); kConflict when it already is so.
+  virtual Status SetProjectDone(const model::Scope& scope, std::int64_t project_id, const std::string& done_on,
+                                std::int64_t actor, Timestamp at);
+  // Shows the project on the public page or hides it; kConflict when it already is so.
+  virtual Status SetProjectPublished(const model::Scope& scope, std::int64_t project_id, bool published,
+                                     std::int64_t actor, Timestamp at);
+  // Writes a progress report with its photos, sets the indicators' current values from
+  // report.values (each must be the project's, else kInvalid naming it), and an event. Returns its id.
+  virtual Result<std::int64_t> AddProjectReport(const model::Scope& scope, std::int64_t project_id,
+                                                const ProjectReport& report, const std::vector<ProjectPhoto>& photos);
+  // Photo `seq` (0-based) of report `report_id` of project `project_id`: the JPEG or thumbnail.
+  // Unscoped like GetNoticeImage: the caller has read the project first. kNotFound otherwise.
+  virtual Result<std::string> GetProjectPhoto(std::int64_t project_id, std::int64_t report_id, int seq,
+                                              bool thumbnail);
   // When the newest change-log entry was written (0 for an empty log): `citygrid doctor` compares
   // it with the clock. Defined in backup.cpp.
   virtual Result<Timestamp> LatestChangeAt();

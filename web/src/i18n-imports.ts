@@ -2,6 +2,7 @@
 export const importsZh: Record<string, string> = {
   'nav.import': '数据导入',
   'nav.notices': '通知广播',
+  'nav.projects': '十百千项目',
   'import.title': '台账导入（人员）',
   'import.intro': '上传部门台账（xlsx 或 CSV）：列对应到数据元，按身份证号、再按姓名+出生日期+地址匹配现有人员；已有的非空值不会被覆盖，差异进入复核队列。',
   'import.file': '文件',
@@ -58,6 +59,7 @@ export const importsZh: Record<string, string> = {
 export const importsEn: Record<string, string> = {
   'nav.import': 'Import',
   'nav.notices': 'Notices',
+  'nav.projects': 'Projects',
   'import.title': 'Spreadsheet import (persons)',
   'import.intro': 'Upload a department spreadsheet (xlsx or CSV): columns are mapped to data elements, rows matched to existing persons by ID number, then name + birth date + address; no non-empty value is overwritten, differences go to the review queue.',
   'import.file': 'File',

@@ -7,6 +7,7 @@ const CaseDetailPage = () => import('./pages/cases/CaseDetailPage.vue')
 const ReportsPage = () => import('./pages/reports/ReportsPage.vue')
 const ImportPage = () => import('./pages/ImportPage.vue')
 const NoticesPage = () => import('./pages/notices/NoticesPage.vue')
+const ProjectsPage = () => import('./pages/projects/ProjectsPage.vue')
 // The public site (/p/): no login, except for asking a question (AskPage checks itself).
 const PublicLayout = () => import('./pages/public/PublicLayout.vue')
 
@@ -22,6 +23,7 @@ export const router = createRouter({
     { path: '/imports', name: 'imports', component: ImportPage },
     { path: '/notices', name: 'notices', component: NoticesPage },
     { path: '/topics', name: 'topics', component: () => import('./pages/topics/TopicsPage.vue') },
+    { path: '/projects', name: 'projects', component: ProjectsPage },
     {
       path: '/p',
       component: PublicLayout,
@@ -36,6 +38,7 @@ export const router = createRouter({
         { path: 'notices', name: 'p-notices', component: () => import('./pages/public/NoticesPublicPage.vue') },
         { path: 'topics', name: 'p-topics', component: () => import('./pages/public/TopicsPublicPage.vue') },
         { path: 'topics/:id(\\d+)', name: 'p-topic', component: () => import('./pages/public/TopicPublicPage.vue') },
+        { path: 'projects', name: 'p-projects', component: () => import('./pages/public/ProjectsPublicPage.vue') },
         { path: ':rest(.*)*', redirect: '/p/' },
       ],
     },

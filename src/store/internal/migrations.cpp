@@ -14,6 +14,7 @@
 #include "store/internal/migrations/m10_notices.hpp"
 #include "store/internal/migrations/m15_case_sealed_fields.hpp"
 #include "store/internal/migrations/m20_notice_images.hpp"
+#include "store/internal/migrations/m21_projects.hpp"
 #include "store/internal/migrations/m22_deliberation.hpp"
 
 namespace cg::store::internal {
@@ -33,6 +34,7 @@ constexpr Migration kMigrations[] = {
     {10, "notices, their audio, loudspeaker stations and plays", kSqlite10, kPostgres10},
     {15, "sealed case fields (phone numbers of cases, encrypted)", kSqlite15, kPostgres15},
     {20, "a notice's image (re-encoded copy and thumbnail)", kSqlite20, kPostgres20},
+    {21, "governance projects: milestones, indicators, progress reports with photos, history", kSqlite21, kPostgres21},
     {22, "deliberation: topics, options, votes, comments, meetings; resident links", kSqlite22, kPostgres22},
 };
 
