@@ -91,10 +91,21 @@ void App::RegisterTopicRoutes() {
     return u.ok() ? u->name : std::string();
   };
 
+  // The topic of route parameter {id} if the caller may read it (else 404, as for no topic).
+  auto visible = [this](const Request& req) -> Result<store::Topic> {
+    auto id = PositiveParam(req, "id");
+    if (!id) return MakeError(ErrorCode::kNotFound, "topic not found");
+    return deliberation_->Visible(req.principal->user, req.principal->scope(), *id);
+  };
+  auto verification_json = [area_name](const store::ResidentLink& link) -> nlohmann::json {
+    return {{"verified", true}, {"grid_code", link.grid_code}, {"area_name", area_name(link.grid_code.substr(0, 12))},
+            {"linked_at", link.linked_at}};
+  };
+
   router_.Add({"POST", "/api/v1/me/verification", Access::kUser,
                "Verify a resident account: the ID number and name of the person it is (base data, blind index); "
                "rate-limited and audited. A verified resident votes in the topics of the area they live in",
-               "topics", [this, area_name](Request& req) {
+               "topics", [this, verification_json](Request& req) {
                  auto body = ParseJsonObject(req);
                  if (!body.ok()) return ErrorResponse(body.error());
                  auto id = StringField(*body, "id_number", true, 64);
@@ -123,18 +134,14 @@ void App::RegisterTopicRoutes() {
                  e.reason = link.ok() ? "linked" : std::string("refused: ") + ErrorCodeName(link.error().code);
                  if (auto logged = store_.AppendAudit(e); !logged.ok()) return ErrorResponse(logged.error());
                  if (!link.ok()) return ErrorResponse(link.error());
-                 return SafeJsonResponse({{"verified", true}, {"grid_code", link->grid_code},
-                                          {"area_name", area_name(link->grid_code.substr(0, 12))},
-                                          {"linked_at", link->linked_at}});
+                 return SafeJsonResponse(verification_json(*link));
                }});
   router_.Add({"GET", "/api/v1/me/verification", Access::kUser, "Whether this account is a verified resident",
-               "topics", [this, area_name](Request& req) {
+               "topics", [this, verification_json](Request& req) {
                  auto link = deliberation_->Verification(req.principal->user);
                  if (!link.ok() && link.error().code != ErrorCode::kNotFound) return ErrorResponse(link.error());
                  if (!link.ok()) return SafeJsonResponse({{"verified", false}});
-                 return SafeJsonResponse({{"verified", true}, {"grid_code", link->grid_code},
-                                          {"area_name", area_name(link->grid_code.substr(0, 12))},
-                                          {"linked_at", link->linked_at}});
+                 return SafeJsonResponse(verification_json(*link));
                }});
 
   router_.Add({"POST", "/api/v1/topics", Access::kUser,
@@ -204,12 +211,10 @@ void App::RegisterTopicRoutes() {
   router_.Add({"GET", "/api/v1/topics/{id}", Access::kUser,
                "A topic with its options and live counts, its meetings, your standing (eligible, voted, "
                "unverified, outside, staff) and your own vote — never anyone else's",
-               "topics", [this, area_name](Request& req) {
-                 auto id = PositiveParam(req, "id");
-                 if (!id) return ErrorResponse(404, "not_found", "topic not found");
-                 auto t = deliberation_->Visible(req.principal->user, req.principal->scope(), *id);
+               "topics", [this, visible, area_name](Request& req) {
+                 auto t = visible(req);
                  if (!t.ok()) return ErrorResponse(t.error());
-                 auto v = deliberation_->View(*id, &req.principal->user);
+                 auto v = deliberation_->View(t->id, &req.principal->user);
                  if (!v.ok()) return ErrorResponse(v.error());
                  nlohmann::json j = ViewJson(*v, clock_.Now(), area_name(t->org_code));
                  j["manage"] = IsStaff(req) && req.principal->scope().Contains(t->org_code);
@@ -217,10 +222,8 @@ void App::RegisterTopicRoutes() {
                }});
   router_.Add({"POST", "/api/v1/topics/{id}/votes", Access::kUser,
                "Vote (option_id): once per verified resident of the topic's area, while it is open",
-               "topics", [this](Request& req) {
-                 auto id = PositiveParam(req, "id");
-                 if (!id) return ErrorResponse(404, "not_found", "topic not found");
-                 auto t = deliberation_->Visible(req.principal->user, req.principal->scope(), *id);
+               "topics", [this, visible](Request& req) {
+                 auto t = visible(req);
                  if (!t.ok()) return ErrorResponse(t.error());
                  auto body = ParseJsonObject(req);
                  if (!body.ok()) return ErrorResponse(body.error());
@@ -228,36 +231,32 @@ void App::RegisterTopicRoutes() {
                  if (it == body->end() || !it->is_number_integer() || it->get<std::int64_t>() <= 0) {
                    return ErrorResponse(400, "invalid", "option_id: the id of one of the topic's options");
                  }
-                 auto voted = deliberation_->Vote(req.principal->user, *id, it->get<std::int64_t>());
+                 auto voted = deliberation_->Vote(req.principal->user, t->id, it->get<std::int64_t>());
                  if (!voted.ok()) return ErrorResponse(voted.error());
                  return SafeJsonResponse({{"voted", true}, {"option_id", it->get<std::int64_t>()}}, 201);
                }});
   router_.Add({"POST", "/api/v1/topics/{id}/proposals", Access::kUser,
                "Propose an option (label) on a topic of mode proposals: verified residents of its area, while open",
-               "topics", [this](Request& req) {
-                 auto id = PositiveParam(req, "id");
-                 if (!id) return ErrorResponse(404, "not_found", "topic not found");
-                 auto t = deliberation_->Visible(req.principal->user, req.principal->scope(), *id);
+               "topics", [this, visible](Request& req) {
+                 auto t = visible(req);
                  if (!t.ok()) return ErrorResponse(t.error());
                  auto body = ParseJsonObject(req);
                  if (!body.ok()) return ErrorResponse(body.error());
                  auto label = StringField(*body, "label", true, 1000);
                  if (!label.ok()) return ErrorResponse(label.error());
-                 auto o = deliberation_->Propose(req.principal->user, *id, *label);
+                 auto o = deliberation_->Propose(req.principal->user, t->id, *label);
                  if (!o.ok()) return ErrorResponse(o.error());
                  return SafeJsonResponse({{"id", o->id}, {"label", o->label}, {"proposed", true}, {"votes", 0}}, 201);
                }});
   router_.Add({"GET", "/api/v1/topics/{id}/comments", Access::kUser,
                "Comments, oldest first (limit, offset); staff managing the topic also see hidden ones",
-               "topics", [this](Request& req) {
-                 auto id = PositiveParam(req, "id");
-                 if (!id) return ErrorResponse(404, "not_found", "topic not found");
-                 auto t = deliberation_->Visible(req.principal->user, req.principal->scope(), *id);
+               "topics", [this, visible](Request& req) {
+                 auto t = visible(req);
                  if (!t.ok()) return ErrorResponse(t.error());
                  auto page = ParsePage(req, 50, 200);
                  if (!page.ok()) return ErrorResponse(page.error());
                  const bool moderator = IsStaff(req) && req.principal->scope().Contains(t->org_code);
-                 auto list = deliberation_->Comments(*id, moderator, *page);
+                 auto list = deliberation_->Comments(t->id, moderator, *page);
                  if (!list.ok()) return ErrorResponse(list.error());
                  nlohmann::json items = nlohmann::json::array();
                  for (const auto& c : list->items) items.push_back(CommentJson(c, moderator));
@@ -265,25 +264,21 @@ void App::RegisterTopicRoutes() {
                }});
   router_.Add({"POST", "/api/v1/topics/{id}/comments", Access::kUser,
                "Comment (body, up to 1000 characters): any account that can read the topic", "topics",
-               [this](Request& req) {
-                 auto id = PositiveParam(req, "id");
-                 if (!id) return ErrorResponse(404, "not_found", "topic not found");
-                 auto t = deliberation_->Visible(req.principal->user, req.principal->scope(), *id);
+               [this, visible](Request& req) {
+                 auto t = visible(req);
                  if (!t.ok()) return ErrorResponse(t.error());
                  auto body = ParseJsonObject(req);
                  if (!body.ok()) return ErrorResponse(body.error());
                  auto text = StringField(*body, "body", true, 8000);
                  if (!text.ok()) return ErrorResponse(text.error());
-                 auto c = deliberation_->Comment(req.principal->user, *id, *text);
+                 auto c = deliberation_->Comment(req.principal->user, t->id, *text);
                  if (!c.ok()) return ErrorResponse(c.error());
                  return SafeJsonResponse(CommentJson(*c, false), 201);
                }});
   router_.Add({"POST", "/api/v1/topics/{id}/comments/{comment_id}/hide", Access::kUser,
                "Hide a comment (reason, 4..500 characters): staff managing the topic; kept in the audit log",
-               "topics", [this](Request& req) {
-                 auto id = PositiveParam(req, "id");
-                 if (!id) return ErrorResponse(404, "not_found", "topic not found");
-                 auto t = deliberation_->Visible(req.principal->user, req.principal->scope(), *id);
+               "topics", [this, visible](Request& req) {
+                 auto t = visible(req);
                  if (!t.ok()) return ErrorResponse(t.error());
                  if (!IsStaff(req)) return ErrorResponse(403, "forbidden", "only staff moderate comments");
                  auto cid = PositiveParam(req, "comment_id");
@@ -292,16 +287,14 @@ void App::RegisterTopicRoutes() {
                  if (!body.ok()) return ErrorResponse(body.error());
                  auto reason = StringField(*body, "reason", true, 2000);
                  if (!reason.ok()) return ErrorResponse(reason.error());
-                 auto c = deliberation_->Hide(req.principal->scope(), req.principal->user.id, *id, *cid, *reason);
+                 auto c = deliberation_->Hide(req.principal->scope(), req.principal->user.id, t->id, *cid, *reason);
                  if (!c.ok()) return ErrorResponse(c.error());
                  return SafeJsonResponse(CommentJson(*c, true));
                }});
   router_.Add({"POST", "/api/v1/topics/{id}/meetings", Access::kUser,
                "Record a meeting (议事会): held_at (ms), place, attendees (one per line), minutes, decision",
-               "topics", [this](Request& req) {
-                 auto id = PositiveParam(req, "id");
-                 if (!id) return ErrorResponse(404, "not_found", "topic not found");
-                 auto t = deliberation_->Visible(req.principal->user, req.principal->scope(), *id);
+               "topics", [this, visible](Request& req) {
+                 auto t = visible(req);
                  if (!t.ok()) return ErrorResponse(t.error());
                  if (!IsStaff(req)) return ErrorResponse(403, "forbidden", "only staff record meetings");
                  auto body = ParseJsonObject(req);
@@ -318,23 +311,21 @@ void App::RegisterTopicRoutes() {
                    return ErrorResponse(400, "invalid", "held_at: expected a time in ms since 1970");
                  }
                  m.held_at = held->get<Timestamp>();
-                 auto r = deliberation_->RecordMeeting(req.principal->scope(), req.principal->user.id, *id, m);
+                 auto r = deliberation_->RecordMeeting(req.principal->scope(), req.principal->user.id, t->id, m);
                  if (!r.ok()) return ErrorResponse(r.error());
                  return SafeJsonResponse(MeetingJson(*r), 201);
                }});
   router_.Add({"POST", "/api/v1/topics/{id}/meetings/{meeting_id}/case", Access::kUser,
                "Open a case for a meeting's decision (type, category; the case is in the topic's area and its "
                "description is the decision) and link it; once per meeting",
-               "topics", [this](Request& req) {
-                 auto id = PositiveParam(req, "id");
-                 if (!id) return ErrorResponse(404, "not_found", "topic not found");
-                 auto t = deliberation_->Visible(req.principal->user, req.principal->scope(), *id);
+               "topics", [this, visible](Request& req) {
+                 auto t = visible(req);
                  if (!t.ok()) return ErrorResponse(t.error());
                  if (!IsStaff(req)) return ErrorResponse(403, "forbidden", "only staff open cases from decisions");
-                 auto managed = deliberation_->Managed(req.principal->scope(), *id);
+                 auto managed = deliberation_->Managed(req.principal->scope(), t->id);
                  if (!managed.ok()) return ErrorResponse(managed.error());
                  auto mid = PositiveParam(req, "meeting_id");
-                 auto meetings = store_.ListTopicMeetings(*id);
+                 auto meetings = store_.ListTopicMeetings(t->id);
                  if (!meetings.ok()) return ErrorResponse(meetings.error());
                  const store::TopicMeeting* meeting = nullptr;
                  for (const auto& m : *meetings) {
@@ -368,7 +359,7 @@ void App::RegisterTopicRoutes() {
                  s.idempotency_key = "topic-meeting:" + std::to_string(meeting->id);
                  auto created = SubmitCase(s);
                  if (!created.ok()) return ErrorResponse(created.error());
-                 auto linked = store_.SetMeetingCase(*id, meeting->id, created->record.c.id);
+                 auto linked = store_.SetMeetingCase(t->id, meeting->id, created->record.c.id);
                  if (!linked.ok()) return ErrorResponse(linked.error());
                  return SafeJsonResponse(MeetingJson(*linked), 201);
                }});
