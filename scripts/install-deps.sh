@@ -24,6 +24,8 @@ PACKAGES=(
   debootstrap git
   # web app and browser tests (Node 20 + npm come with the machine image; see README)
   chromium fonts-noto-cjk
+  # PDF documents (src/pdf: cairo + pango with the Noto CJK fonts above); pdftotext checks them in tests
+  libcairo2-dev libpango1.0-dev poppler-utils
 )
 
 missing=()
