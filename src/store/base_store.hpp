@@ -19,6 +19,7 @@
 #include "store/import_store.hpp"
 #include "store/notice_store.hpp"
 #include "store/topic_store.hpp"
+#include "store/volunteer_store.hpp"
 #include "store/project_store.hpp"
 
 namespace cg::store {
@@ -374,6 +375,45 @@ class BaseDataStore {
   // Records the case a meeting's decision opened; kConflict when it has one already.
   virtual Result<TopicMeeting> SetMeetingCase(std::int64_t topic_id, std::int64_t meeting_id,
                                               const std::string& case_public_id);
+
+  // --- Volunteers (store/volunteer_store.hpp, volunteer_store.cpp) -----------------------------
+  // Registers a volunteer (id, registered_at set here). kConflict when the account or the person
+  // is registered already; kNotFound when the unit is outside `scope` or absent, or no such person.
+  virtual Result<Volunteer> RegisterVolunteer(const model::Scope& scope, Volunteer v);
+  // With their minutes; kNotFound if absent or (scoped read) outside `scope`.
+  virtual Result<Volunteer> GetVolunteer(const model::Scope& scope, std::int64_t id);
+  // The volunteer an account is; kNotFound when it is not registered.
+  virtual Result<Volunteer> GetVolunteerByUser(std::int64_t user_id);
+  // Volunteers serving under `unit_code` (inside `scope`), most minutes first.
+  virtual Result<Slice<Volunteer>> ListVolunteers(const model::Scope& scope, const std::string& unit_code, Page page);
+  virtual Result<VolunteerActivity> CreateVolunteerActivity(const model::Scope& scope, VolunteerActivity a);
+  // Any activity (the public lists them), with its counts; kNotFound if absent.
+  virtual Result<VolunteerActivity> GetVolunteerActivity(std::int64_t id);
+  // Activities under `unit_code` or of the units above it, ending at or after `ends_after`,
+  // soonest first.
+  virtual Result<Slice<VolunteerActivity>> ListVolunteerActivities(const std::string& unit_code, Timestamp ends_after,
+                                                                   Page page);
+  // Signs a volunteer up: confirmed while places are left, else on the waiting list. kConflict
+  // when signed up (confirmed or waiting) already. One transaction: two sign-ups for the last
+  // place cannot both get it.
+  virtual Result<SignupChange> SignUpVolunteer(std::int64_t activity_id, std::int64_t volunteer_id, Timestamp at);
+  // Cancels a sign-up; a confirmed place goes to the first on the waiting list. kNotFound when
+  // not signed up, kConflict once checked in.
+  virtual Result<SignupChange> CancelVolunteerSignup(std::int64_t activity_id, std::int64_t volunteer_id);
+  // kConflict unless confirmed and not checked in yet.
+  virtual Result<VolunteerSignup> CheckInVolunteer(std::int64_t activity_id, std::int64_t volunteer_id, Timestamp at);
+  // Records (or corrects) the minutes served and appends `audit`, one transaction. kConflict
+  // unless checked in.
+  virtual Result<VolunteerSignup> RecordVolunteerMinutes(std::int64_t activity_id, std::int64_t volunteer_id,
+                                                         std::int64_t minutes, const AuditEntry& audit);
+  // An activity's sign-ups: confirmed (by sign-up time), then the waiting list in order; not
+  // the cancelled ones.
+  virtual Result<std::vector<VolunteerSignup>> ListVolunteerSignups(std::int64_t activity_id);
+  // A volunteer's sign-ups (not cancelled) with their activities, latest activity first.
+  virtual Result<std::vector<VolunteerSignup>> ListVolunteerRecord(std::int64_t volunteer_id);
+  // Per child unit of `unit_code` (inside `scope`): volunteers, those with minutes, minutes.
+  virtual Result<std::vector<VolunteerHours>> ListVolunteerHours(const model::Scope& scope,
+                                                                 const std::string& unit_code);
 
   // --- Governance projects (store/project_store.hpp, project_store.cpp) ------------------------
   // Writes a project with its milestones and indicators and a "create" event, in one transaction;

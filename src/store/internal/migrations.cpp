@@ -16,6 +16,7 @@
 #include "store/internal/migrations/m20_notice_images.hpp"
 #include "store/internal/migrations/m21_projects.hpp"
 #include "store/internal/migrations/m22_deliberation.hpp"
+#include "store/internal/migrations/m23_volunteers.hpp"
 
 namespace cg::store::internal {
 
@@ -36,6 +37,7 @@ constexpr Migration kMigrations[] = {
     {20, "a notice's image (re-encoded copy and thumbnail)", kSqlite20, kPostgres20},
     {21, "governance projects: milestones, indicators, progress reports with photos, history", kSqlite21, kPostgres21},
     {22, "deliberation: topics, options, votes, comments, meetings; resident links", kSqlite22, kPostgres22},
+    {23, "volunteers: volunteers, activities, sign-ups with a waiting list, check-in, service minutes", kSqlite23, kPostgres23},
 };
 
 }  // namespace
