@@ -55,6 +55,7 @@ App::App(store::Store& store, const Clock& clock, Config config)
   notices_ = std::make_unique<notices::Service>(store_, clock_);
   deliberation_ = std::make_unique<deliberation::Service>(store_, clock_, nullptr);
   projects_ = std::make_unique<projects::Service>(store_, clock_);
+  volunteers_ = std::make_unique<volunteers::Service>(store_, clock_);
   RegisterRoutes();
 }
 
@@ -72,6 +73,7 @@ void App::RegisterRoutes() {
   RegisterImportRoutes();
   RegisterNoticeRoutes();
   RegisterTopicRoutes();
+  RegisterVolunteerRoutes();
   RegisterProjectRoutes();
 }
 

@@ -29,6 +29,7 @@
 #include "media/media.hpp"
 #include "notices/service.hpp"
 #include "deliberation/service.hpp"
+#include "volunteers/service.hpp"
 #include "projects/service.hpp"
 #include "reports/catalog.hpp"
 #include "store/case_store.hpp"
@@ -130,6 +131,7 @@ class App {
   void RegisterNoticeRoutes();  // notices/notice_handlers.cpp
   void RegisterTopicRoutes();   // deliberation/topic_handlers.cpp
   void RegisterProjectRoutes();  // projects/project_handlers.cpp
+  void RegisterVolunteerRoutes();  // volunteers/volunteer_handlers.cpp
   // Open cases of the same type and category within kDuplicateRadiusM of a new public report,
   // privacy-safe: public id, category, distance, state and public status only.
   nlohmann::json PublicDuplicates(const store::CaseRecord& created);
@@ -164,6 +166,7 @@ class App {
   std::unique_ptr<notices::Service> notices_;  // notices and loudspeaker stations
   std::unique_ptr<deliberation::Service> deliberation_;  // topics and votes (base_ once base data is on)
   std::unique_ptr<projects::Service> projects_;  // governance projects (十百千)
+  std::unique_ptr<volunteers::Service> volunteers_;  // volunteers, activities, hours (志愿者之家)
   std::unique_ptr<reports::Catalog> reports_;  // report templates and their live figures
   std::shared_ptr<const CaseData> case_data_;  // guarded by index_mu_
   auth::LoginLimiter public_report_limiter_;   // public and Open311 submissions per address

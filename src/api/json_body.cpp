@@ -33,6 +33,46 @@ Result<std::string> StringField(const nlohmann::json& obj, const std::string& fi
   return s;
 }
 
+Result<std::int64_t> IntField(const nlohmann::json& obj, const std::string& field, bool required, std::int64_t min,
+                              std::int64_t max, std::int64_t def) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) {
+    if (required) return MakeError(ErrorCode::kInvalid, "field '" + field + "' is required");
+    return def;
+  }
+  if (!it->is_number_integer()) return MakeError(ErrorCode::kInvalid, "field '" + field + "' must be an integer");
+  // Unsigned values past int64 (nlohmann keeps them apart) are out of range like any other.
+  if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+    return MakeError(ErrorCode::kInvalid, "field '" + field + "' is out of range");
+  }
+  const auto v = it->get<std::int64_t>();
+  if (v < min || v > max) {
+    return MakeError(ErrorCode::kInvalid, "field '" + field + "' must be from " + std::to_string(min) + " to " +
+                                              std::to_string(max));
+  }
+  return v;
+}
+
+Result<std::vector<std::string>> StringListField(const nlohmann::json& obj, const std::string& field,
+                                                 std::size_t max_items, std::size_t max_len) {
+  std::vector<std::string> out;
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) return out;
+  if (!it->is_array()) return MakeError(ErrorCode::kInvalid, "field '" + field + "' must be a list of texts");
+  if (it->size() > max_items) {
+    return MakeError(ErrorCode::kInvalid, "field '" + field + "' has more than " + std::to_string(max_items) + " items");
+  }
+  for (const auto& v : *it) {
+    if (!v.is_string()) return MakeError(ErrorCode::kInvalid, "field '" + field + "' must be a list of texts");
+    if (v.get_ref<const std::string&>().size() > max_len) {
+      return MakeError(ErrorCode::kInvalid,
+                       "field '" + field + "' has an item longer than " + std::to_string(max_len) + " bytes");
+    }
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
 namespace {
 Result<std::int64_t> IntParam(const Request& request, const std::string& name, std::int64_t def,
                               std::int64_t min, std::int64_t max) {

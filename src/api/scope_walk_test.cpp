@@ -58,7 +58,10 @@ const std::set<std::string> kPublicRoutes = {
     // re-encoded copies without metadata.
     "GET /api/v1/public/projects", "GET /api/v1/public/projects/rollup", "GET /api/v1/public/projects/{id}",
     "GET /api/v1/public/projects/{id}/reports/{report_id}/photos/{seq}",
-    "GET /api/v1/public/projects/{id}/reports/{report_id}/photos/{seq}/thumb"};
+    "GET /api/v1/public/projects/{id}/reports/{report_id}/photos/{seq}/thumb",
+    // Volunteer activities are public by design (title, time, place, places left of a community
+    // or above, never who signed up).
+    "GET /api/v1/public/volunteer-activities", "GET /api/v1/public/volunteer-activities/{id}"};
 
 // Path parameters that point at something in grid B (150203010008002, "乙网格"): the grid, and a
 // case reported there by gb, none visible to ga. The case's id becomes the {id} of the "cases"
@@ -180,6 +183,30 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
     EXPECT_TRUE(r.ok());
     if (r.ok()) report_id = std::to_string(*r);
   }
+  // A volunteer of 丙社区 (another community: not grid A's) named like grid B's resident, and an
+  // activity there they signed up for: {id} of the "volunteers" and "volunteer-activities" routes.
+  store::Volunteer volunteer;
+  volunteer.org_code = "150203010009";
+  volunteer.name = "乙居民";
+  volunteer.user_id = 1;
+  volunteer.registered_at = city.clock.Now();
+  auto vol = city.store->RegisterVolunteer(model::Scope::System(), volunteer);
+  EXPECT_TRUE(vol.ok()) << (vol.ok() ? "" : vol.error().message);
+  store::VolunteerActivity activity;
+  activity.org_code = "150203010009";
+  activity.title = "义务理发";
+  activity.place = "丙社区活动室";
+  activity.starts_at = city.clock.Now() + 86'400'000;
+  activity.ends_at = activity.starts_at + 3'600'000;
+  activity.capacity = 5;
+  auto act = city.store->CreateVolunteerActivity(model::Scope::System(), activity);
+  EXPECT_TRUE(act.ok());
+  std::string volunteer_id = "1";
+  if (vol.ok() && act.ok()) {
+    ids["volunteers"] = volunteer_id = std::to_string(vol->id);
+    ids["volunteer-activities"] = std::to_string(act->id);
+    EXPECT_TRUE(city.store->SignUpVolunteer(act->id, vol->id, city.clock.Now()).ok());
+  }
   return {{"code", "150203010008002"},  {"public_id", pid}, {"name", "file"}, {"photo_id", photo_id},
           {"variant", "original"}, {"template", "civil_affairs.elderly"},
           {"import_id", import_id}, {"row", "2"},
@@ -187,7 +214,7 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
           {"station_id", station_id}, {"notice_id", notice_id},
           {"comment_id", commented.ok() ? std::to_string(commented->id) : "1"},
           {"meeting_id", met.ok() ? std::to_string(met->id) : "1"},
-          {"report_id", report_id}, {"seq", "0"}, {"milestone_id", "1"}};
+          {"report_id", report_id}, {"seq", "0"}, {"milestone_id", "1"}, {"volunteer_id", volunteer_id}};
 }
 // Query parameters that aim at grid B where a route reads them.
 const char kForeignQuery[] =
@@ -281,14 +308,17 @@ TEST(ScopeWalk, TheOwnerDoesSeeIt) {
   // No grid owns a project: grid B's project belongs to 金华社区, whose staff own its routes; the
   // public ones serve it once it is published.
   auto jin = city.LogIn("jin");
+  auto alice = city.LogIn("alice");
   ASSERT_TRUE(city.store->SetProjectPublished(model::Scope::System(), std::stoll(ids["projects"]), true, 0,
                                               city.clock.Now()).ok());
   for (const Route& route : city.app->router().routes()) {
     if (route.method != "GET" || (route.pattern.find("{code}") == std::string::npos &&
                                   route.pattern.find("{id}") == std::string::npos)) continue;
     const bool project = route.pattern.find("/projects/") != std::string::npos;
+    // Volunteers serve a community (丙社区), whose staff — here the city's alice — own them.
+    const bool volunteer = route.pattern.find("/volunteer") != std::string::npos;
     auto r = city.Call("GET", Fill(route, ParamsFor(route, ids, fixed)) + kForeignQuery, "",
-                       project ? jin.cookie : gb.cookie);
+                       project ? jin.cookie : volunteer ? alice.cookie : gb.cookie);
     EXPECT_EQ(r.status, 200) << route.pattern << ": " << r.body;
   }
   auto r = city.Call("GET", std::string("/api/v1/grids/locate") + kForeignQuery, "", gb.cookie);

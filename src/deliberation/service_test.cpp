@@ -169,8 +169,9 @@ TEST_F(DeliberationTest, OneVotePerVerifiedResidentOfTheAreaInTheWindow) {
   const auto late = Resident("戊", "150203010008001", 25);
   EXPECT_EQ(service_->Vote(b, topic->id, yes).error().code, ErrorCode::kConflict);
   EXPECT_EQ(service_->View(topic->id, nullptr)->state, "closed");
+  EXPECT_EQ(service_->Vote(late, topic->id, yes).error().code, ErrorCode::kConflict)
+      << "closed, also for a verified resident who has not voted";
   EXPECT_EQ(service_->View(topic->id, nullptr)->topic.votes, 2) << "final";
-  (void)late;
 }
 
 TEST_F(DeliberationTest, TopicsAreValidated) {

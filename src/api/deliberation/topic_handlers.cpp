@@ -79,10 +79,6 @@ nlohmann::json ViewJson(const deliberation::TopicView& v, Timestamp now, const s
   return j;
 }
 
-Result<std::string> TextField(const nlohmann::json& body, const char* name, std::size_t max_bytes) {
-  return StringField(body, name, false, max_bytes);
-}
-
 }  // namespace
 
 void App::RegisterTopicRoutes() {
@@ -156,7 +152,7 @@ void App::RegisterTopicRoutes() {
                                                 std::tuple{"title", &d.title, std::size_t{1000}},
                                                 std::tuple{"background", &d.background, std::size_t{20000}},
                                                 std::tuple{"mode", &d.mode, std::size_t{32}}}) {
-                   auto v = TextField(*body, field, max);
+                   auto v = StringField(*body, field, false, max);
                    if (!v.ok()) return ErrorResponse(v.error());
                    *out = *v;
                  }
@@ -302,7 +298,7 @@ void App::RegisterTopicRoutes() {
                  deliberation::MeetingDraft m;
                  for (auto [field, out] : {std::pair{"place", &m.place}, std::pair{"attendees", &m.attendees},
                                            std::pair{"minutes", &m.minutes}, std::pair{"decision", &m.decision}}) {
-                   auto v = TextField(*body, field, 40000);
+                   auto v = StringField(*body, field, false, 40000);
                    if (!v.ok()) return ErrorResponse(v.error());
                    *out = *v;
                  }
