@@ -72,7 +72,11 @@ Status SeedCommunity(store::Store& store, Timestamp now, std::int64_t staff, con
     if (!created.ok()) return created.error();
     // Sign-ups in turn, from a different volunteer each activity; a past activity's confirmed
     // volunteers came, were checked in and have their hours (some stayed less).
-    const std::size_t wanted = std::min<std::size_t>(volunteers.size(), static_cast<std::size_t>(s.capacity) + 2);
+    // Past and small activities filled up (with a waiting list of two), the larger upcoming
+    // ones half full.
+    const std::size_t places = static_cast<std::size_t>(s.capacity);
+    const std::size_t wanted =
+        std::min<std::size_t>(volunteers.size(), s.day < 0 || places <= 3 ? places + 2 : places / 2);
     for (std::size_t i = 0; i < wanted; ++i) {
       const std::int64_t vid = volunteers[(k * 5 + i) % volunteers.size()];
       auto up = store.SignUpVolunteer(created->id, vid, a.created_at + static_cast<Timestamp>(i + 1) * kHour);

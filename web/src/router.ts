@@ -24,6 +24,7 @@ export const router = createRouter({
     { path: '/notices', name: 'notices', component: NoticesPage },
     { path: '/topics', name: 'topics', component: () => import('./pages/topics/TopicsPage.vue') },
     { path: '/projects', name: 'projects', component: ProjectsPage },
+    { path: '/volunteers', name: 'volunteers', component: () => import('./pages/volunteers/VolunteersPage.vue') },
     {
       path: '/p',
       component: PublicLayout,
@@ -39,6 +40,7 @@ export const router = createRouter({
         { path: 'topics', name: 'p-topics', component: () => import('./pages/public/TopicsPublicPage.vue') },
         { path: 'topics/:id(\\d+)', name: 'p-topic', component: () => import('./pages/public/TopicPublicPage.vue') },
         { path: 'projects', name: 'p-projects', component: () => import('./pages/public/ProjectsPublicPage.vue') },
+        { path: 'volunteer', name: 'p-volunteer', component: () => import('./pages/public/VolunteerPublicPage.vue') },
         { path: ':rest(.*)*', redirect: '/p/' },
       ],
     },
