@@ -159,13 +159,25 @@ Status Refusal(Standing s, const store::Topic& t) {
 }  // namespace
 
 Status Service::Vote(const model::User& user, std::int64_t topic_id, std::int64_t option_id) {
-  auto t = OpenTopic(topic_id);
-  if (!t.ok()) return t.error();
-  std::int64_t vote = 0, person = 0;
-  auto s = StandingOf(user, *t, &vote, &person);
-  if (!s.ok()) return s.error();
-  if (*s != Standing::kEligible) return Refusal(*s, *t);
-  return store_.CastVote(topic_id, option_id, user.id, person, clock_.Now());
+  if (user.role != Role::kResident) return Refusal(Standing::kStaff, {});
+  const Timestamp now = clock_.Now();
+  // Visibility, the window and the standing are checked on what the vote's own transaction
+  // reads, so nothing changes between the check and the vote, and a vote costs one (shared)
+  // durable transaction.
+  return store_.CastCheckedVote({topic_id, option_id, user.id, now}, [&](const store::VoteFacts& f) -> Status {
+    // Topics are public to read: a resident of another area is told why they may not vote.
+    const bool lives_there = f.linked && f.grid_code.starts_with(f.org_code);
+    store::Topic t;
+    t.org_code = f.org_code;
+    t.opens_at = f.opens_at;
+    t.closes_at = f.closes_at;
+    const std::string state = StateAt(t, now);
+    if (state == "upcoming") return MakeError(ErrorCode::kConflict, "voting has not opened yet");
+    if (state == "closed") return MakeError(ErrorCode::kConflict, "voting has closed: the result is final");
+    if (!f.linked) return Refusal(Standing::kUnverified, t);
+    if (!lives_there) return Refusal(Standing::kOutside, t);
+    return {};
+  });
 }
 
 Result<store::TopicOption> Service::Propose(const model::User& user, std::int64_t topic_id, std::string_view label) {

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -356,11 +358,12 @@ class BaseDataStore {
   // A resident's proposal (mode "proposals"); kConflict when the topic has an option so named.
   virtual Result<TopicOption> AddTopicOption(std::int64_t topic_id, const std::string& label, std::int64_t user_id,
                                              Timestamp at);
-  // Records the vote of `user_id` (who is `person_id`) for `option_id`, durable when it returns.
-  // kNotFound when the option is not the topic's; kConflict when that account or that person
-  // has voted on the topic already (nothing written).
-  virtual Status CastVote(std::int64_t topic_id, std::int64_t option_id, std::int64_t user_id,
-                          std::int64_t person_id, Timestamp at);
+  // Casts a vote after `check` (run inside the transaction, with the topic's window and area and
+  // the account's link read there) allows it: kNotFound for no such topic or an option not the
+  // topic's, check's error, or kConflict for a second vote by the account or the person. Durable
+  // when it returns; concurrent votes share one transaction and one fsync (group commit), each
+  // with its own result, so a refused vote writes nothing and holds back no other.
+  virtual Status CastCheckedVote(const VoteRequest& vote, const std::function<Status(const VoteFacts&)>& check);
   // The option `user_id` voted for (0: none).
   virtual Result<std::int64_t> GetVote(std::int64_t topic_id, std::int64_t user_id);
   virtual Result<TopicComment> AddTopicComment(TopicComment comment);
@@ -462,6 +465,12 @@ class BaseDataStore {
   // with every other base-data write, so change-log seq order is commit order). Throws
   // internal::DbError, which the methods above turn into returned errors.
   virtual void RunBaseTx(bool write, const std::function<void(internal::SqlTx&)>& body) = 0;
+
+ private:
+  // The votes' group commit (topic_store.cpp), made on first use.
+  struct VoteQueue;
+  std::once_flag vote_queue_once_;
+  std::shared_ptr<VoteQueue> vote_queue_;
 };
 
 }  // namespace cg::store

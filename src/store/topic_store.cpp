@@ -6,6 +6,7 @@
 #include "store/internal/audit.hpp"
 #include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
+#include "store/internal/group_commit.hpp"
 #include "store/internal/sql_tx.hpp"
 #include "store/store.hpp"
 
@@ -227,23 +228,58 @@ Result<TopicOption> BaseDataStore::AddTopicOption(std::int64_t topic_id, const s
   });
 }
 
-Status BaseDataStore::CastVote(std::int64_t topic_id, std::int64_t option_id, std::int64_t user_id,
-                               std::int64_t person_id, Timestamp at) {
-  return Guard([&]() -> Status {
-    RunBaseTx(true, [&](SqlTx& tx) {
-      if (tx.Run("SELECT 1 FROM topic_options WHERE id = ?1 AND topic_id = ?2", {P::Int(option_id), P::Int(topic_id)})
-              .empty()) {
-        Fail(ErrorCode::kNotFound, "option not found on this topic");
-      }
-      // Both keys (account, person) are unique per topic: a second vote writes nothing.
-      auto rows = tx.Run(
-          "INSERT INTO topic_votes(topic_id, user_id, person_id, option_id, cast_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-          "ON CONFLICT DO NOTHING RETURNING topic_id",
-          {P::Int(topic_id), P::Int(user_id), P::Int(person_id), P::Int(option_id), P::Int(at)});
-      if (rows.empty()) Fail(ErrorCode::kConflict, "you have voted on this topic already");
-    });
+// A vote and its check, queued for the next shared transaction.
+struct CheckedVote {
+  const VoteRequest* vote;
+  const std::function<Status(const VoteFacts&)>* check;
+};
+
+struct BaseDataStore::VoteQueue {
+  internal::GroupCommit<CheckedVote, Status> queue;
+  explicit VoteQueue(BaseDataStore& store)
+      : queue(internal::kMaxIntakeBatch, [&store](std::vector<internal::GroupCommit<CheckedVote, Status>::Slot*>& batch) {
+          // Results are kept apart until COMMIT returns: a vote is reported only once durable.
+          std::vector<Status> results(batch.size());
+          store.RunBaseTx(true, [&](SqlTx& tx) {
+            for (std::size_t i = 0; i < batch.size(); ++i) results[i] = CastOne(tx, *batch[i]->req);
+          });
+          for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->res = std::move(results[i]);
+        }) {}
+
+  static Status CastOne(SqlTx& tx, const CheckedVote& c) {
+    const VoteRequest& v = *c.vote;
+    auto topic = tx.Run("SELECT org_code, opens_at, closes_at FROM topics WHERE id = ?1", {P::Int(v.topic_id)});
+    if (topic.empty()) return MakeError(ErrorCode::kNotFound, "topic not found");
+    VoteFacts f;
+    f.org_code = topic[0][0].value_or("");
+    f.opens_at = ToInt(topic[0][1]);
+    f.closes_at = ToInt(topic[0][2]);
+    auto link = tx.Run(
+        "SELECT l.person_id, p.grid_code FROM resident_links l JOIN persons p ON p.id = l.person_id "
+        "WHERE l.user_id = ?1",
+        {P::Int(v.user_id)});
+    if (!link.empty()) {
+      f.linked = true;
+      f.person_id = ToInt(link[0][0]);
+      f.grid_code = link[0][1].value_or("");
+    }
+    if (Status ok = (*c.check)(f); !ok.ok()) return ok;
+    if (tx.Run("SELECT 1 FROM topic_options WHERE id = ?1 AND topic_id = ?2", {P::Int(v.option_id), P::Int(v.topic_id)})
+            .empty()) {
+      return MakeError(ErrorCode::kNotFound, "option not found on this topic");
+    }
+    auto rows = tx.Run(
+        "INSERT INTO topic_votes(topic_id, user_id, person_id, option_id, cast_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT DO NOTHING RETURNING topic_id",
+        {P::Int(v.topic_id), P::Int(v.user_id), P::Int(f.person_id), P::Int(v.option_id), P::Int(v.at)});
+    if (rows.empty()) return MakeError(ErrorCode::kConflict, "you have voted on this topic already");
     return {};
-  });
+  }
+};
+
+Status BaseDataStore::CastCheckedVote(const VoteRequest& vote, const std::function<Status(const VoteFacts&)>& check) {
+  std::call_once(vote_queue_once_, [this] { vote_queue_ = std::make_shared<VoteQueue>(*this); });
+  return Guard([&]() -> Status { return vote_queue_->queue.Submit(CheckedVote{&vote, &check}); });
 }
 
 Result<std::int64_t> BaseDataStore::GetVote(std::int64_t topic_id, std::int64_t user_id) {

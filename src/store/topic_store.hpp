@@ -70,4 +70,21 @@ struct TopicMeeting {
   Timestamp created_at = 0;
 };
 
+// What a vote is checked against, read inside the vote's own transaction (CastCheckedVote).
+struct VoteFacts {
+  std::string org_code;     // the topic's area
+  Timestamp opens_at = 0;
+  Timestamp closes_at = 0;
+  bool linked = false;      // the account is linked to a person (verified)
+  std::int64_t person_id = 0;
+  std::string grid_code;    // that person's grid now
+};
+
+struct VoteRequest {
+  std::int64_t topic_id = 0;
+  std::int64_t option_id = 0;
+  std::int64_t user_id = 0;
+  Timestamp at = 0;
+};
+
 }  // namespace cg::store

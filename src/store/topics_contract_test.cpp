@@ -65,12 +65,29 @@ TEST_P(TopicContract, OneVotePerAccountAndPerPersonCountedLive) {
   ASSERT_EQ(options->size(), 2u);
   const auto yes = (*options)[0].id, no = (*options)[1].id;
 
-  ASSERT_OK(store_->CastVote(topic->id, yes, u1, p1, 2000));
-  EXPECT_CODE(store_->CastVote(topic->id, no, u1, p1, 2001), ErrorCode::kConflict);
-  // Another account claiming the same person (a stale link) cannot vote twice for it either.
-  EXPECT_CODE(store_->CastVote(topic->id, no, u3, p1, 2002), ErrorCode::kConflict);
-  EXPECT_CODE(store_->CastVote(topic->id, 999999, u2, p2, 2003), ErrorCode::kNotFound);
-  ASSERT_OK(store_->CastVote(topic->id, no, u2, p2, 2004));
+  // The check sees the topic and the account's link as the vote's transaction reads them; it
+  // refuses unlinked accounts here as the service does.
+  std::vector<VoteFacts> seen;
+  const std::function<Status(const VoteFacts&)> linked_only = [&](const VoteFacts& f) -> Status {
+    seen.push_back(f);
+    if (!f.linked) return MakeError(ErrorCode::kForbidden, "unverified");
+    return {};
+  };
+  auto vote = [&](std::int64_t topic_id, std::int64_t option, std::int64_t user) {
+    return store_->CastCheckedVote({topic_id, option, user, 2000}, linked_only);
+  };
+  ASSERT_OK(vote(topic->id, yes, u1));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].org_code, "150203010008");
+  EXPECT_EQ(seen[0].opens_at, 1000);
+  EXPECT_EQ(seen[0].closes_at, 9000);
+  EXPECT_EQ(seen[0].person_id, p1);
+  EXPECT_EQ(seen[0].grid_code, "150203010008001");
+  EXPECT_CODE(vote(topic->id, no, u1), ErrorCode::kConflict);
+  EXPECT_CODE(vote(topic->id, no, u3), ErrorCode::kForbidden);  // the check's refusal, nothing written
+  EXPECT_CODE(vote(topic->id, 999999, u2), ErrorCode::kNotFound);
+  EXPECT_CODE(vote(999999, yes, u2), ErrorCode::kNotFound);
+  ASSERT_OK(vote(topic->id, no, u2));
   EXPECT_EQ(*store_->GetVote(topic->id, u1), yes);
   EXPECT_EQ(*store_->GetVote(topic->id, u3), 0);
   options = store_->ListTopicOptions(topic->id);
@@ -81,7 +98,7 @@ TEST_P(TopicContract, OneVotePerAccountAndPerPersonCountedLive) {
   // Another topic's option is not this topic's.
   auto other = store_->CreateTopic(jinhua, Draft("150203010008001", "楼道灯"), {"修"});
   ASSERT_OK(other);
-  EXPECT_CODE(store_->CastVote(other->id, yes, u2, p2, 2005), ErrorCode::kNotFound);
+  EXPECT_CODE(vote(other->id, yes, u2), ErrorCode::kNotFound);
 
   // Listing: a grid sees its own and its community's topics; the street sees both below it.
   EXPECT_EQ(store_->ListTopics("150203010008001", {})->total, 2);
