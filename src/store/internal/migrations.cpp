@@ -16,6 +16,7 @@
 #include "store/internal/migrations/m20_notice_images.hpp"
 #include "store/internal/migrations/m21_projects.hpp"
 #include "store/internal/migrations/m22_deliberation.hpp"
+#include "store/internal/migrations/m24_complaints.hpp"
 
 namespace cg::store::internal {
 
@@ -36,6 +37,7 @@ constexpr Migration kMigrations[] = {
     {20, "a notice's image (re-encoded copy and thumbnail)", kSqlite20, kPostgres20},
     {21, "governance projects: milestones, indicators, progress reports with photos, history", kSqlite21, kPostgres21},
     {22, "deliberation: topics, options, votes, comments, meetings; resident links", kSqlite22, kPostgres22},
+    {24, "complaint sessions and their complaints, each linked to its case", kSqlite24, kPostgres24},
 };
 
 }  // namespace
