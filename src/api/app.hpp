@@ -28,6 +28,7 @@
 #include "geo/grid_index.hpp"
 #include "media/media.hpp"
 #include "notices/service.hpp"
+#include "complaints/service.hpp"
 #include "deliberation/service.hpp"
 #include "projects/service.hpp"
 #include "reports/catalog.hpp"
@@ -129,6 +130,7 @@ class App {
   void RegisterImportRoutes();  // import_handlers.cpp
   void RegisterNoticeRoutes();  // notices/notice_handlers.cpp
   void RegisterTopicRoutes();   // deliberation/topic_handlers.cpp
+  void RegisterComplaintRoutes();  // complaints/complaint_handlers.cpp
   void RegisterProjectRoutes();  // projects/project_handlers.cpp
   // Open cases of the same type and category within kDuplicateRadiusM of a new public report,
   // privacy-safe: public id, category, distance, state and public status only.
@@ -162,6 +164,7 @@ class App {
   std::unique_ptr<base::SearchProjection> search_;  // the search index, fed by feed_
   std::unique_ptr<base::ChangeFeed> feed_;  // follows the change log for the projections
   std::unique_ptr<notices::Service> notices_;  // notices and loudspeaker stations
+  std::unique_ptr<complaints::Service> complaints_;  // complaint sessions (吐槽大会)
   std::unique_ptr<deliberation::Service> deliberation_;  // topics and votes (base_ once base data is on)
   std::unique_ptr<projects::Service> projects_;  // governance projects (十百千)
   std::unique_ptr<reports::Catalog> reports_;  // report templates and their live figures

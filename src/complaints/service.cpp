@@ -82,11 +82,13 @@ Result<store::Complaint> Service::BeginComplaint(const model::Scope& scope, cons
                                                  std::int64_t session_id, const ComplaintDraft& d,
                                                  const cases::CaseType& type) {
   const bool staff = IsStaff(user);
+  const Timestamp now = clock_.Now();
   if (!staff && user.role != model::Role::kResident) {
+    // Others (grid workers) learn nothing of a session outside their scope: 404 before 403.
+    if (auto seen = store_.GetComplaintSession(scope, session_id, now); !seen.ok()) return seen.error();
     return MakeError(ErrorCode::kForbidden, "complaints are recorded by staff or raised by residents");
   }
   // Staff record only for sessions inside their scope; residents see the public site's.
-  const Timestamp now = clock_.Now();
   auto s = store_.GetComplaintSession(staff ? scope : model::Scope::System(), session_id, now);
   if (!s.ok()) return s.error();
   auto text = CleanText("text", d.text, kMaxTextChars, true);

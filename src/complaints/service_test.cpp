@@ -158,6 +158,9 @@ TEST_F(ComplaintsTest, OnlineWindowLimitAndRoles) {
   EXPECT_EQ(outside.error().code, ErrorCode::kNotFound);
   const model::User worker = Account(40, Role::kGridWorker, "150203010008001");
   EXPECT_EQ(service_->BeginComplaint(jinhua_, worker, s.id, park, Type()).error().code, ErrorCode::kForbidden);
+  // In its own grid's scope the session (of the community above) reads as none at all.
+  EXPECT_EQ(service_->BeginComplaint(model::Scope::Subtree("150203010008001"), worker, s.id, park, Type()).error().code,
+            ErrorCode::kNotFound);
   // After the window closed residents are refused again.
   clock_.Set(kNow + 9 * kDay);
   EXPECT_EQ(service_->BeginComplaint(jinhua_, Account(32, Role::kResident, ""), s.id, park, Type()).error().code,
