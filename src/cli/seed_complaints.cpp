@@ -113,7 +113,7 @@ Status SeedComplaints(store::Store& store, const Config& config, const Clock& cl
   held.org_code = kChangsheng;
   held.title = "长胜街社区居民吐槽大会";
   held.place = "长胜街社区党群服务中心二楼会议室";
-  held.held_at = day - 11 * kDay + 11 * kHour;  // 19:00 China time
+  held.held_at = day - 11 * kDay + 19 * kHour;  // 19:00 China time
   held.opens_at = held.held_at - 7 * kDay;
   held.closes_at = held.held_at;
   held.created_by = changsheng->id;
@@ -146,7 +146,7 @@ Status SeedComplaints(store::Store& store, const Config& config, const Clock& cl
   upcoming.org_code = kJinhua;
   upcoming.title = "金华社区第二季度居民吐槽大会";
   upcoming.place = "金华社区党群服务中心议事厅";
-  upcoming.held_at = day + 7 * kDay + 11 * kHour;
+  upcoming.held_at = day + 7 * kDay + 19 * kHour;  // 19:00 China time
   upcoming.opens_at = day - 3 * kDay;
   upcoming.closes_at = upcoming.held_at;
   upcoming.created_by = jinhua->id;
