@@ -54,6 +54,7 @@ App::App(store::Store& store, const Clock& clock, Config config)
       id_search_limiter_(clock, kIdSearchesPerHour, 3600'000) {
   notices_ = std::make_unique<notices::Service>(store_, clock_);
   deliberation_ = std::make_unique<deliberation::Service>(store_, clock_, nullptr);
+  complaints_ = std::make_unique<complaints::Service>(store_, clock_);
   projects_ = std::make_unique<projects::Service>(store_, clock_);
   volunteers_ = std::make_unique<volunteers::Service>(store_, clock_);
   RegisterRoutes();
@@ -74,6 +75,7 @@ void App::RegisterRoutes() {
   RegisterNoticeRoutes();
   RegisterTopicRoutes();
   RegisterVolunteerRoutes();
+  RegisterComplaintRoutes();
   RegisterProjectRoutes();
 }
 

@@ -28,6 +28,7 @@
 #include "geo/grid_index.hpp"
 #include "media/media.hpp"
 #include "notices/service.hpp"
+#include "complaints/service.hpp"
 #include "deliberation/service.hpp"
 #include "volunteers/service.hpp"
 #include "projects/service.hpp"
@@ -130,6 +131,7 @@ class App {
   void RegisterImportRoutes();  // import_handlers.cpp
   void RegisterNoticeRoutes();  // notices/notice_handlers.cpp
   void RegisterTopicRoutes();   // deliberation/topic_handlers.cpp
+  void RegisterComplaintRoutes();  // complaints/complaint_handlers.cpp
   void RegisterProjectRoutes();  // projects/project_handlers.cpp
   void RegisterVolunteerRoutes();  // volunteers/volunteer_handlers.cpp
   // Open cases of the same type and category within kDuplicateRadiusM of a new public report,
@@ -164,6 +166,7 @@ class App {
   std::unique_ptr<base::SearchProjection> search_;  // the search index, fed by feed_
   std::unique_ptr<base::ChangeFeed> feed_;  // follows the change log for the projections
   std::unique_ptr<notices::Service> notices_;  // notices and loudspeaker stations
+  std::unique_ptr<complaints::Service> complaints_;  // complaint sessions (吐槽大会)
   std::unique_ptr<deliberation::Service> deliberation_;  // topics and votes (base_ once base data is on)
   std::unique_ptr<projects::Service> projects_;  // governance projects (十百千)
   std::unique_ptr<volunteers::Service> volunteers_;  // volunteers, activities, hours (志愿者之家)

@@ -48,6 +48,9 @@ const std::set<std::string> kPublicRoutes = {
     // Deliberation is public to read: topics listed by community or above (grids shown under
     // their community, no codes), a topic with its counts — never who voted what.
     "GET /api/v1/public/topics", "GET /api/v1/public/topics/{id}",
+    // Complaint sessions (吐槽大会) are public to read: sessions of communities or above (never
+    // grids), each complaint's text and its case's state and reply — never who complained.
+    "GET /api/v1/public/complaint-sessions", "GET /api/v1/public/complaint-sessions/{id}",
     // A loudspeaker station's own side: its token (not a session) is checked in the handler, and
     // it answers only the notices sent to that station.
     "GET /api/v1/broadcast/stations/{station_id}/playlist",
@@ -159,6 +162,26 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
   meeting.attendees = meeting.minutes = meeting.decision = "议定";
   auto met = city.store->AddTopicMeeting(meeting);
   EXPECT_TRUE(met.ok());
+  // A complaint session of 金华社区 (above grid A's worker, so not hers): {id} of the
+  // "complaint-sessions" routes, with an in-person complaint naming a resident of grid B.
+  store::ComplaintSession session;
+  session.org_code = "150203010008";
+  session.title = "吐槽大会";
+  session.place = "活动室";
+  session.held_at = city.clock.Now() + 86'400'000;
+  session.created_at = city.clock.Now();
+  auto held = city.store->CreateComplaintSession(model::Scope::System(), session);
+  EXPECT_TRUE(held.ok());
+  if (held.ok()) {
+    ids["complaint-sessions"] = std::to_string(held->id);
+    store::Complaint complaint;
+    complaint.session_id = held->id;
+    complaint.body = "门前乱停车";
+    complaint.category = "parking";
+    complaint.resident_name = "乙居民";  // shown to the session's staff only
+    complaint.created_at = city.clock.Now();
+    EXPECT_TRUE(city.store->AddComplaint(complaint, 5).ok());
+  }
   // An unpublished project of 金华社区 (above grid A's worker, so not hers) with a report photo:
   // {id} of the "projects" routes. No grid owns a project; its words are grid B's secrets.
   store::Project project;
@@ -314,7 +337,8 @@ TEST(ScopeWalk, TheOwnerDoesSeeIt) {
   for (const Route& route : city.app->router().routes()) {
     if (route.method != "GET" || (route.pattern.find("{code}") == std::string::npos &&
                                   route.pattern.find("{id}") == std::string::npos)) continue;
-    const bool project = route.pattern.find("/projects/") != std::string::npos;
+    const bool project = route.pattern.find("/projects/") != std::string::npos ||
+                         route.pattern.find("/complaint-sessions/") != std::string::npos;
     // Volunteers serve a community (丙社区), whose staff — here the city's alice — own them.
     const bool volunteer = route.pattern.find("/volunteer") != std::string::npos;
     auto r = city.Call("GET", Fill(route, ParamsFor(route, ids, fixed)) + kForeignQuery, "",

@@ -538,7 +538,13 @@ Result<CaseType> ParseCaseType(std::string_view toml_text, const std::string& so
   for (const auto* ct : *categories) {
     Category c;
     CG_RETURN_IF_ERROR(GetString(*ct, "code", c.code, source, "category", true));
-    CG_RETURN_IF_ERROR(CheckKeys(*ct, {"code", "name", "name_en"}, source, "category '" + c.code + "'"));
+    CG_RETURN_IF_ERROR(CheckKeys(*ct, {"code", "name", "name_en", "deadline_days"}, source, "category '" + c.code + "'"));
+    if (const auto* days = ct->get("deadline_days")) {
+      auto v = days->value<int64_t>();
+      if (!days->is_integer() || *v < 1 || *v > 365)
+        return Invalid(Where(source, *days), "category '" + c.code + "': 'deadline_days' must be an integer in [1, 365]");
+      c.deadline_days = static_cast<int>(*v);
+    }
     if (!IsIdentifier(c.code)) return Invalid(Where(source, *ct), "category '" + c.code + "': code must be [a-z0-9_]+");
     CG_RETURN_IF_ERROR(GetLabel(*ct, c.label, source, "category '" + c.code + "'"));
     if (type.FindCategory(c.code)) return Invalid(Where(source, *ct), "duplicate category code '" + c.code + "'");

@@ -46,9 +46,12 @@ Status ValidateField(const FieldSpec& spec, const std::string& value);
 Status ValidateFields(const std::vector<FieldSpec>& specs, const std::map<std::string, std::string>& values,
                       const std::string& what);
 
+// deadline_days > 0 replaces the working days of every state whose deadline counts from the
+// case's opening (deadline_from = "case_opened"): a category with its own time limit.
 struct Category {
   std::string code;
   Label label;
+  int deadline_days = 0;
 };
 
 // A deadline in working time (see Calendar). `anchor` says where the clock starts.

@@ -80,9 +80,17 @@ TEST(CaseTypeTest, EveryShippedTypeLoads) {
   auto registry = CaseTypeRegistry::LoadDirectory(test::DataDir("case-types"));
   ASSERT_TRUE(registry.ok()) << registry.error().message;
   auto all = registry->All();
-  ASSERT_EQ(all.size(), 2u);
-  EXPECT_EQ(all[0]->code, "public_qa");
-  EXPECT_EQ(all[1]->code, "snap_report");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0]->code, "complaint");
+  EXPECT_EQ(all[1]->code, "public_qa");
+  EXPECT_EQ(all[2]->code, "snap_report");
+
+  const CaseType* complaint = registry->Find("complaint");
+  ASSERT_NE(complaint, nullptr);
+  EXPECT_EQ(complaint->handling_unit_field, "session_unit_code");
+  EXPECT_EQ(complaint->FindCategory("safety")->deadline_days, 5);
+  EXPECT_EQ(complaint->FindCategory("parking")->deadline_days, 15);
+  EXPECT_FALSE(complaint->overdue.escalate);
 
   const CaseType* snap = registry->Find("snap_report");
   ASSERT_NE(snap, nullptr);
@@ -220,6 +228,8 @@ TEST(CaseTypeTest, OtherStrictChecks) {
   ExpectInvalid(std::string(kMinimal) + "\n[[transitions.inputs]]\ncode = \"note\"\nname = \"n\"\nname_en = \"n\"\n",
                 {"'note' is reserved"});
   ExpectInvalid("code = \"x\"\nname = [\n", {"broken.toml:2", "TOML syntax error"});
+  ExpectInvalid(std::string(kMinimal) + "\n[[categories]]\ncode = \"c\"\nname = \"c\"\nname_en = \"c\"\ndeadline_days = 0\n",
+                {"category 'c': 'deadline_days' must be an integer in [1, 365]"});
 }
 
 TEST(CaseTypeTest, FieldValidation) {

@@ -25,6 +25,10 @@ bool Covers(const std::string& scope_code, const std::string& code) {
 void StartClock(const CaseType& type, const StateSpec& state, Case& c, Timestamp start,
                 const Calendar& calendar) {
   c.due_at = DueAt(state, start, calendar);
+  if (state.deadline && state.deadline->anchor == Deadline::Anchor::kCaseOpened) {
+    const Category* category = type.FindCategory(c.category);
+    if (category && category->deadline_days > 0) c.due_at = calendar.AddWorkingDays(start, category->deadline_days);
+  }
   c.warn_at = 0;
   if (c.due_at != 0 && type.overdue.warn_at_percent > 0 && state.on_overdue != OverdueAction::kIgnore) {
     std::int64_t total = calendar.WorkingMsBetween(start, c.due_at);

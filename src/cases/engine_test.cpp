@@ -560,5 +560,33 @@ TEST_F(EngineTest, PublicQaAnsweredAfterTheDeadlineIsLate) {
   EXPECT_TRUE(c.late);
 }
 
+// 吐槽大会: each category of a complaint has its own limit, which replaces the deadline of
+// every state counted from the case's opening; the session's unit (a field) handles it.
+TEST_F(EngineTest, CategoryDeadlineReplacesTheCaseOpenedDeadline) {
+  const CaseType& type = *registry_->Find("complaint");
+  const Timestamp now = Local(2026, 3, 2, 10, 0);  // a Monday
+  auto make = [&](const std::string& category) {
+    auto r = Create(type, category, kCommunity,
+                    {{"description", "楼道堆物"}, {"session_unit_code", kCommunity}, {"session_id", "3"}},
+                    Actor{kCommunityStaff.user_id, Role::kStaff, kCommunity}, now, *calendar_, *routing_);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r->created;
+  };
+  Case safety = make("safety");
+  Case parking = make("parking");
+  EXPECT_EQ(safety.handling_unit_code, kCommunity);
+  EXPECT_EQ(safety.due_at, calendar_->AddWorkingDays(now, 5));
+  EXPECT_EQ(parking.due_at, calendar_->AddWorkingDays(now, 15));
+  // Accepting keeps the limit: it counts from the opening, with the category's days.
+  auto accepted = Apply(type, safety, "accept", kCommunityStaff, {}, now + 3600'000, *calendar_);
+  ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+  EXPECT_EQ(accepted->updated.due_at, safety.due_at);
+  auto closed = Apply(type, accepted->updated, "rectify", kCommunityStaff, {}, now + 7200'000, *calendar_);
+  EXPECT_FALSE(closed.ok()) << "the reply is required";
+  closed = Apply(type, accepted->updated, "rectify", kCommunityStaff, {{"reply", "已清理"}}, now + 7200'000, *calendar_);
+  ASSERT_TRUE(closed.ok()) << closed.error().message;
+  EXPECT_EQ(closed->updated.fields.at("reply"), "已清理");
+}
+
 }  // namespace
 }  // namespace cg::cases

@@ -2,6 +2,7 @@
 #include "cli/seed_notices.hpp"
 #include "cli/seed_topics.hpp"
 #include "cli/seed_volunteers.hpp"
+#include "cli/seed_complaints.hpp"
 #include "cli/seed_projects.hpp"
 
 #include <pthread.h>
@@ -312,6 +313,8 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
   if (auto s = SeedProjects(**store, SystemClock::Instance()); !s.ok()) return Fail(s.error());
   std::cout << "seeded governance projects in " << ms(t5, std::chrono::steady_clock::now()) << " ms\n";
   if (auto s = SeedVolunteers(**store, SystemClock::Instance()); !s.ok()) return Fail(s.error());
+  if (auto s = SeedComplaints(**store, config, SystemClock::Instance()); !s.ok()) return Fail(s.error());
+  std::cout << "seeded complaint sessions (吐槽大会)\n";
   return 0;
 }
 

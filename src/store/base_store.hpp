@@ -22,6 +22,7 @@
 #include "store/notice_store.hpp"
 #include "store/topic_store.hpp"
 #include "store/volunteer_store.hpp"
+#include "store/complaint_store.hpp"
 #include "store/project_store.hpp"
 
 namespace cg::store {
@@ -417,6 +418,31 @@ class BaseDataStore {
   // Per child unit of `unit_code` (inside `scope`): volunteers, those with minutes, minutes.
   virtual Result<std::vector<VolunteerHours>> ListVolunteerHours(const model::Scope& scope,
                                                                  const std::string& unit_code);
+
+  // --- Complaint sessions (store/complaint_store.hpp, complaint_store.cpp) ---------------------
+  // Writes `session` (id set here). kNotFound when its org unit is outside `scope` or absent.
+  virtual Result<ComplaintSession> CreateComplaintSession(const model::Scope& scope, ComplaintSession session);
+  // One session with its counts at `now`; kNotFound when absent or its unit is outside `scope`
+  // (model::Scope::System() for the public pages).
+  virtual Result<ComplaintSession> GetComplaintSession(const model::Scope& scope, std::int64_t id, Timestamp now);
+  // Sessions of units under `unit_code` or above it (a community also sees its street's), inside
+  // `scope`, latest held first, with counts at `now`. kNotFound for a unit outside `scope` that
+  // is not one of the scope's ancestors.
+  virtual Result<Slice<ComplaintSession>> ListComplaintSessions(const model::Scope& scope, const std::string& unit_code,
+                                                                Timestamp now, Page page);
+  // Adds a complaint to a session (case_public_id empty). For channel "online", kConflict once
+  // the account has `max_per_account` complaints on the session (checked and written in one
+  // transaction, serialised per session). kNotFound for no such session.
+  virtual Result<Complaint> AddComplaint(Complaint complaint, int max_per_account);
+  // Records the case a complaint opened; kConflict when it has another one already (the same
+  // one again is Ok), kNotFound for no such complaint of the session.
+  virtual Result<Complaint> LinkComplaintCase(std::int64_t session_id, std::int64_t complaint_id,
+                                              const std::string& case_public_id);
+  // Removes a complaint whose case could not be opened (only while it has none); kNotFound otherwise.
+  virtual Status DiscardComplaint(std::int64_t session_id, std::int64_t complaint_id);
+  // The rectification list: every complaint of the session, oldest first, with its case's state
+  // at `now`. kNotFound for no such session.
+  virtual Result<std::vector<Complaint>> ListComplaints(std::int64_t session_id, Timestamp now);
 
   // --- Governance projects (store/project_store.hpp, project_store.cpp) ------------------------
   // Writes a project with its milestones and indicators and a "create" event, in one transaction;

@@ -123,7 +123,7 @@ describe('volunteers: sign-up, waiting list, hours and the certificate', { timeo
     const file = path.join(OUT, 'volunteer-certificate.pdf')
     await download.saveAs(file)
     assert.equal(fs.readFileSync(file).subarray(0, 5).toString(), '%PDF-')
-    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })
+    const text = execFileSync('/usr/bin/pdftotext', [file, '-'], { encoding: 'utf8' })
     assert.match(text, /志愿服务时长证明/)
     assert.ok(text.includes(me.body.volunteer.name), `the volunteer's name in:\n${text}`)
     assert.ok(text.includes(title.split(' ')[0]), 'the activity in the certificate')

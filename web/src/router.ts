@@ -23,6 +23,7 @@ export const router = createRouter({
     { path: '/imports', name: 'imports', component: ImportPage },
     { path: '/notices', name: 'notices', component: NoticesPage },
     { path: '/topics', name: 'topics', component: () => import('./pages/topics/TopicsPage.vue') },
+    { path: '/complaint-sessions', name: 'complaint-sessions', component: () => import('./pages/complaints/ComplaintsPage.vue') },
     { path: '/projects', name: 'projects', component: ProjectsPage },
     { path: '/volunteers', name: 'volunteers', component: () => import('./pages/volunteers/VolunteersPage.vue') },
     {
@@ -39,6 +40,8 @@ export const router = createRouter({
         { path: 'notices', name: 'p-notices', component: () => import('./pages/public/NoticesPublicPage.vue') },
         { path: 'topics', name: 'p-topics', component: () => import('./pages/public/TopicsPublicPage.vue') },
         { path: 'topics/:id(\\d+)', name: 'p-topic', component: () => import('./pages/public/TopicPublicPage.vue') },
+        { path: 'complaint-sessions', name: 'p-complaint-sessions', component: () => import('./pages/public/ComplaintSessionsPublicPage.vue') },
+        { path: 'complaint-sessions/:id(\\d+)', name: 'p-complaint-session', component: () => import('./pages/public/ComplaintSessionPublicPage.vue') },
         { path: 'projects', name: 'p-projects', component: () => import('./pages/public/ProjectsPublicPage.vue') },
         { path: 'volunteer', name: 'p-volunteer', component: () => import('./pages/public/VolunteerPublicPage.vue') },
         { path: ':rest(.*)*', redirect: '/p/' },

@@ -17,6 +17,7 @@
 #include "store/internal/migrations/m21_projects.hpp"
 #include "store/internal/migrations/m22_deliberation.hpp"
 #include "store/internal/migrations/m23_volunteers.hpp"
+#include "store/internal/migrations/m24_complaints.hpp"
 
 namespace cg::store::internal {
 
@@ -38,6 +39,7 @@ constexpr Migration kMigrations[] = {
     {21, "governance projects: milestones, indicators, progress reports with photos, history", kSqlite21, kPostgres21},
     {22, "deliberation: topics, options, votes, comments, meetings; resident links", kSqlite22, kPostgres22},
     {23, "volunteers: volunteers, activities, sign-ups with a waiting list, check-in, service minutes", kSqlite23, kPostgres23},
+    {24, "complaint sessions and their complaints, each linked to its case", kSqlite24, kPostgres24},
 };
 
 }  // namespace
