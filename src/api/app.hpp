@@ -169,6 +169,7 @@ class App {
   std::unique_ptr<complaints::Service> complaints_;  // complaint sessions (吐槽大会)
   std::unique_ptr<deliberation::Service> deliberation_;  // topics and votes (base_ once base data is on)
   std::unique_ptr<projects::Service> projects_;  // governance projects (十百千)
+  std::mutex decision_project_mu_;  // one project per deliberation decision (topic_handlers.cpp)
   std::unique_ptr<volunteers::Service> volunteers_;  // volunteers, activities, hours (志愿者之家)
   std::unique_ptr<reports::Catalog> reports_;  // report templates and their live figures
   std::shared_ptr<const CaseData> case_data_;  // guarded by index_mu_

@@ -379,6 +379,8 @@ class BaseDataStore {
   // Records the case a meeting's decision opened; kConflict when it has one already.
   virtual Result<TopicMeeting> SetMeetingCase(std::int64_t topic_id, std::int64_t meeting_id,
                                               const std::string& case_public_id);
+  // Records the governance project a meeting's decision opened; kConflict when it has one.
+  virtual Result<TopicMeeting> SetMeetingProject(std::int64_t topic_id, std::int64_t meeting_id, std::int64_t project_id);
 
   // --- Volunteers (store/volunteer_store.hpp, volunteer_store.cpp) -----------------------------
   // Registers a volunteer (id, registered_at set here). kConflict when the account or the person

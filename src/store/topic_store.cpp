@@ -25,7 +25,7 @@ const char kTopicCols[] =
     "(SELECT COUNT(*) FROM topic_votes v WHERE v.topic_id = t.id)";
 const char kCommentCols[] = "id, topic_id, user_id, author, body, created_at, hidden_reason, hidden_by, hidden_at";
 const char kMeetingCols[] =
-    "id, topic_id, held_at, place, attendees, minutes, decision, case_public_id, created_by, created_at";
+    "id, topic_id, held_at, place, attendees, minutes, decision, case_public_id, created_by, created_at, project_id";
 
 Topic ReadTopic(const SqlRow& r) {
   Topic t;
@@ -68,6 +68,7 @@ TopicMeeting ReadMeeting(const SqlRow& r) {
   m.case_public_id = r[7].value_or("");
   m.created_by = ToInt(r[8]);
   m.created_at = ToInt(r[9]);
+  m.project_id = ToInt(r[10]);
   return m;
 }
 
@@ -379,18 +380,37 @@ Result<std::vector<TopicMeeting>> BaseDataStore::ListTopicMeetings(std::int64_t 
   });
 }
 
+// The meeting `meeting_id` of the topic, for `update` to link (in the same transaction).
+TopicMeeting RequireMeeting(SqlTx& tx, std::int64_t topic_id, std::int64_t meeting_id) {
+  auto rows = tx.Run(std::string("SELECT ") + kMeetingCols + " FROM topic_meetings WHERE id = ?1 AND topic_id = ?2",
+                     {P::Int(meeting_id), P::Int(topic_id)});
+  if (rows.empty()) Fail(ErrorCode::kNotFound, "meeting not found");
+  return ReadMeeting(rows[0]);
+}
+
 Result<TopicMeeting> BaseDataStore::SetMeetingCase(std::int64_t topic_id, std::int64_t meeting_id,
                                                    const std::string& case_public_id) {
   return Guard([&]() -> Result<TopicMeeting> {
     TopicMeeting out;
     RunBaseTx(true, [&](SqlTx& tx) {
-      auto rows = tx.Run(std::string("SELECT ") + kMeetingCols + " FROM topic_meetings WHERE id = ?1 AND topic_id = ?2",
-                         {P::Int(meeting_id), P::Int(topic_id)});
-      if (rows.empty()) Fail(ErrorCode::kNotFound, "meeting not found");
-      out = ReadMeeting(rows[0]);
+      out = RequireMeeting(tx, topic_id, meeting_id);
       if (!out.case_public_id.empty()) Fail(ErrorCode::kConflict, "this decision has opened case " + out.case_public_id);
       tx.Run("UPDATE topic_meetings SET case_public_id = ?1 WHERE id = ?2", {P::Text(case_public_id), P::Int(meeting_id)});
       out.case_public_id = case_public_id;
+    });
+    return out;
+  });
+}
+
+Result<TopicMeeting> BaseDataStore::SetMeetingProject(std::int64_t topic_id, std::int64_t meeting_id,
+                                                      std::int64_t project_id) {
+  return Guard([&]() -> Result<TopicMeeting> {
+    TopicMeeting out;
+    RunBaseTx(true, [&](SqlTx& tx) {
+      out = RequireMeeting(tx, topic_id, meeting_id);
+      if (out.project_id) Fail(ErrorCode::kConflict, "this decision has opened project " + std::to_string(out.project_id));
+      tx.Run("UPDATE topic_meetings SET project_id = ?1 WHERE id = ?2", {P::Int(project_id), P::Int(meeting_id)});
+      out.project_id = project_id;
     });
     return out;
   });

@@ -66,6 +66,7 @@ struct TopicMeeting {
   std::string minutes;
   std::string decision;
   std::string case_public_id;  // the case the decision opened ("" none)
+  std::int64_t project_id = 0; // the governance project it opened (0 none)
   std::int64_t created_by = 0;
   Timestamp created_at = 0;
 };

@@ -168,10 +168,14 @@ TEST_P(TopicContract, ProposalsCommentsModerationAndMeetings) {
   ASSERT_OK(store_->SetMeetingCase(topic->id, meeting->id, "C20260105-0001"));
   EXPECT_CODE(store_->SetMeetingCase(topic->id, meeting->id, "C20260105-0002"), ErrorCode::kConflict);
   EXPECT_CODE(store_->SetMeetingCase(topic->id, meeting->id + 5, "C"), ErrorCode::kNotFound);
+  ASSERT_OK(store_->SetMeetingProject(topic->id, meeting->id, 42));
+  EXPECT_CODE(store_->SetMeetingProject(topic->id, meeting->id, 43), ErrorCode::kConflict);
+  EXPECT_CODE(store_->SetMeetingProject(topic->id + 100, meeting->id, 43), ErrorCode::kNotFound);
   auto meetings = store_->ListTopicMeetings(topic->id);
   ASSERT_OK(meetings);
   ASSERT_EQ(meetings->size(), 1u);
   EXPECT_EQ((*meetings)[0].case_public_id, "C20260105-0001");
+  EXPECT_EQ((*meetings)[0].project_id, 42);
   EXPECT_EQ((*meetings)[0].attendees, "王主任\n居民代表甲");
 }
 

@@ -1,7 +1,7 @@
 // Browser test of deliberation (议事协商, issue "participation", item 1): a community staff member
 // opens a topic on the workbench; a verified resident votes once on a phone and sees the live
 // count; a second vote and an unverified resident's vote are refused; the unverified resident is
-// offered verification instead of the vote buttons.
+// offered verification instead of the vote buttons; a meeting's decision opens a governance project.
 //
 //   CITYGRID_URL=http://127.0.0.1:18080 node --test tests/browser/topics.test.mjs
 import { describe, it, before, after } from 'node:test'
@@ -122,6 +122,28 @@ describe('deliberation: a verified resident votes once', { timeout: 180_000 }, (
     await page.getByTestId('comment-body').fill('建议统一清理，费用公开')
     await page.getByTestId('comment-submit').click()
     await page.getByTestId('topic-comment').filter({ hasText: '建议统一清理' }).waitFor()
+    await context.close()
+  })
+
+  it("staff open a governance project for a meeting's decision and follow the link to it", async () => {
+    const { context, page } = await workbench(browser, 'jinhua', watch)
+    await page.goto(`${BASE}/topics`)
+    // The seeded closed topic of 金华社区 has its meeting (议事会) with a decision.
+    await page.getByTestId('topic-row').filter({ hasText: '东门夜间是否关闭' }).click()
+    const meeting = page.getByTestId('staff-meeting').first()
+    await meeting.waitFor()
+    await meeting.getByTestId('project-category').selectOption('community')
+    await meeting.getByTestId('open-project').click()
+    const link = meeting.getByTestId('meeting-project')
+    await link.waitFor()
+    assert.equal(await meeting.getByTestId('open-project').count(), 0, 'one project per decision')
+    await link.click()
+    await page.waitForURL(/\/projects\?id=\d+$/)
+    const detail = page.getByTestId('project-detail')
+    await detail.waitFor()
+    assert.match(await detail.innerText(), /东门夜间是否关闭/)
+    assert.match(await detail.innerText(), /议事协商决定/)
+    await page.screenshot({ path: path.join(OUT, 'topics-decision-project.png') })
     await context.close()
   })
 

@@ -5,8 +5,11 @@
 #include "api/case_json.hpp"
 #include "api/errors.hpp"
 #include "api/json_body.hpp"
+#include "core/date.hpp"
 
 #include <map>
+#include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -59,7 +62,7 @@ nlohmann::json CommentJson(const store::TopicComment& c, bool moderator, bool ma
 nlohmann::json MeetingJson(const store::TopicMeeting& m) {
   return {{"id", m.id},           {"held_at", m.held_at},   {"place", m.place},
           {"attendees", m.attendees}, {"minutes", m.minutes}, {"decision", m.decision},
-          {"case_public_id", m.case_public_id}, {"created_at", m.created_at}};
+          {"case_public_id", m.case_public_id}, {"project_id", m.project_id}, {"created_at", m.created_at}};
 }
 
 nlohmann::json ViewJson(const deliberation::TopicView& v, Timestamp now, const std::string& area_name) {
@@ -317,23 +320,75 @@ void App::RegisterTopicRoutes() {
                  if (!r.ok()) return ErrorResponse(r.error());
                  return SafeJsonResponse(MeetingJson(*r), 201);
                }});
+  // The topic and meeting of a decision route, for staff managing the topic; else the refusal.
+  auto decision = [this, visible](const Request& req, store::Topic& topic,
+                                  store::TopicMeeting& meeting) -> std::optional<Response> {
+    auto t = visible(req);
+    if (!t.ok()) return ErrorResponse(t.error());
+    if (!IsStaff(req)) return ErrorResponse(403, "forbidden", "only staff act on decisions");
+    auto managed = deliberation_->Managed(req.principal->scope(), t->id);
+    if (!managed.ok()) return ErrorResponse(managed.error());
+    auto mid = PositiveParam(req, "meeting_id");
+    auto meetings = store_.ListTopicMeetings(t->id);
+    if (!meetings.ok()) return ErrorResponse(meetings.error());
+    for (const auto& m : *meetings) {
+      if (mid && m.id == *mid) {
+        topic = *t;
+        meeting = m;
+        return std::nullopt;
+      }
+    }
+    return ErrorResponse(404, "not_found", "meeting not found");
+  };
+  router_.Add({"POST", "/api/v1/topics/{id}/meetings/{meeting_id}/project", Access::kUser,
+               "Open a governance project (十百千) for a meeting's decision and link it, once per meeting: "
+               "category, end_date (YYYY-MM-DD), optional title (default: the topic's) and start_date (default: "
+               "today); its owner is the topic's community or street, its goals the decision",
+               "topics", [this, decision](Request& req) {
+                 store::Topic t;
+                 store::TopicMeeting m;
+                 if (auto refused = decision(req, t, m)) return *refused;
+                 auto body = ParseJsonObject(req);
+                 if (!body.ok()) return ErrorResponse(body.error());
+                 projects::NewProject np;
+                 for (auto [field, out, required] : {std::tuple{"category", &np.category, true},
+                                                     std::tuple{"end_date", &np.end_date, true},
+                                                     std::tuple{"start_date", &np.start_date, false},
+                                                     std::tuple{"title", &np.title, false}}) {
+                   auto v = StringField(*body, field, required, 1000);
+                   if (!v.ok()) return ErrorResponse(v.error());
+                   *out = *v;
+                 }
+                 if (np.title.empty()) np.title = t.title;
+                 if (np.start_date.empty()) np.start_date = FormatDate(DateAt(clock_.Now()));
+                 // Projects belong to a community, street or above, never a grid.
+                 np.owner_code = t.org_code.substr(0, std::min<std::size_t>(12, t.org_code.size()));
+                 np.goals = "议事协商决定（" + t.title + "）：" + m.decision;
+                 // One project per decision, also for two requests at once: checked and linked
+                 // under one lock (the project and the link are two transactions).
+                 std::lock_guard lock(decision_project_mu_);
+                 auto fresh = store_.ListTopicMeetings(t.id);
+                 if (!fresh.ok()) return ErrorResponse(fresh.error());
+                 for (const auto& x : *fresh) {
+                   if (x.id == m.id && x.project_id) {
+                     return ErrorResponse(409, "conflict", "this decision has opened project " + std::to_string(x.project_id));
+                   }
+                 }
+                 auto created = projects_->Create(req.principal->scope(), req.principal->user.id, np);
+                 if (!created.ok()) return ErrorResponse(created.error());
+                 auto linked = store_.SetMeetingProject(t.id, m.id, created->project.id);
+                 if (!linked.ok()) return ErrorResponse(linked.error());
+                 return SafeJsonResponse(MeetingJson(*linked), 201);
+               }});
   router_.Add({"POST", "/api/v1/topics/{id}/meetings/{meeting_id}/case", Access::kUser,
                "Open a case for a meeting's decision (type, category; the case is in the topic's area and its "
                "description is the decision) and link it; once per meeting",
-               "topics", [this, visible](Request& req) {
-                 auto t = visible(req);
-                 if (!t.ok()) return ErrorResponse(t.error());
-                 if (!IsStaff(req)) return ErrorResponse(403, "forbidden", "only staff open cases from decisions");
-                 auto managed = deliberation_->Managed(req.principal->scope(), t->id);
-                 if (!managed.ok()) return ErrorResponse(managed.error());
-                 auto mid = PositiveParam(req, "meeting_id");
-                 auto meetings = store_.ListTopicMeetings(t->id);
-                 if (!meetings.ok()) return ErrorResponse(meetings.error());
-                 const store::TopicMeeting* meeting = nullptr;
-                 for (const auto& m : *meetings) {
-                   if (mid && m.id == *mid) meeting = &m;
-                 }
-                 if (!meeting) return ErrorResponse(404, "not_found", "meeting not found");
+               "topics", [this, decision](Request& req) {
+                 store::Topic topic;
+                 store::TopicMeeting found;
+                 if (auto refused = decision(req, topic, found)) return *refused;
+                 const store::Topic* t = &topic;
+                 const store::TopicMeeting* meeting = &found;
                  if (!meeting->case_public_id.empty()) {
                    return ErrorResponse(409, "conflict", "this decision has opened case " + meeting->case_public_id);
                  }

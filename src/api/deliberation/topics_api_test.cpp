@@ -154,6 +154,32 @@ TEST(TopicsApi, AVerifiedResidentVotesOnceAndTheCountIsLive) {
   ASSERT_EQ(the_case.status, 200) << the_case.body;
   EXPECT_NE(the_case.body.find("同意加装"), std::string::npos);
 
+  // The same decision opens a governance project (十百千) once, owned by the topic's community.
+  const std::string mproject = mcase.substr(0, mcase.size() - 4) + "project";
+  EXPECT_EQ(city.Call("POST", mproject, nlohmann::json{{"category", "community"}, {"end_date", "2026-12-31"}}.dump(),
+                      ga.cookie, ga.csrf)
+                .status,
+            403) << "a grid worker of the area does not run it";
+  auto bad_project = city.Call("POST", mproject, nlohmann::json{{"category", "nonsense"}, {"end_date", "2026-12-31"}}.dump(),
+                               jin.cookie, jin.csrf);
+  EXPECT_EQ(bad_project.status, 400) << bad_project.body;
+  EXPECT_EQ(city.Call("POST", mproject, nlohmann::json{{"category", "community"}}.dump(), jin.cookie, jin.csrf).status, 400);
+  auto opened_project = city.Call("POST", mproject,
+                                  nlohmann::json{{"category", "community"}, {"end_date", "2026-12-31"}}.dump(),
+                                  jin.cookie, jin.csrf);
+  ASSERT_EQ(opened_project.status, 201) << opened_project.body;
+  const auto project_id = Json(opened_project)["project_id"].get<std::int64_t>();
+  EXPECT_GT(project_id, 0);
+  EXPECT_EQ(Json(opened_project)["case_public_id"], case_id) << "the case link stays";
+  EXPECT_EQ(city.Call("POST", mproject, nlohmann::json{{"category", "community"}, {"end_date", "2026-12-31"}}.dump(),
+                      jin.cookie, jin.csrf)
+                .status,
+            409);
+  auto project = city.Call("GET", "/api/v1/projects/" + std::to_string(project_id), "", jin.cookie);
+  ASSERT_EQ(project.status, 200) << project.body;
+  EXPECT_EQ(Json(project)["owner_code"], "150203010008");
+  EXPECT_NE(project.body.find("议事协商决定"), std::string::npos);
+
   // The public copy: counts, no standing, no codes of grids, no hidden comment.
   const std::string pub = "/api/v1/public/topics/" + std::to_string(Json(opened)["id"].get<std::int64_t>());
   auto p = city.Call("GET", pub);

@@ -18,6 +18,7 @@
 #include "store/internal/migrations/m22_deliberation.hpp"
 #include "store/internal/migrations/m23_volunteers.hpp"
 #include "store/internal/migrations/m24_complaints.hpp"
+#include "store/internal/migrations/m25_meeting_projects.hpp"
 
 namespace cg::store::internal {
 
@@ -40,6 +41,7 @@ constexpr Migration kMigrations[] = {
     {22, "deliberation: topics, options, votes, comments, meetings; resident links", kSqlite22, kPostgres22},
     {23, "volunteers: volunteers, activities, sign-ups with a waiting list, check-in, service minutes", kSqlite23, kPostgres23},
     {24, "complaint sessions and their complaints, each linked to its case", kSqlite24, kPostgres24},
+    {25, "deliberation: the project a meeting's decision opened", kSqlite25, kPostgres25},
 };
 
 }  // namespace

@@ -11,6 +11,7 @@ export interface Meeting {
   minutes: string
   decision: string
   case_public_id: string
+  project_id: number
 }
 export interface Comment { id: number; author: string; body: string; created_at: number; hidden?: boolean; hidden_reason?: string }
 export interface Topic {
@@ -46,6 +47,8 @@ export const topicsApi = {
   meeting: (id: number, body: Record<string, unknown>) => request<Meeting>('POST', `/topics/${id}/meetings`, body),
   openCase: (id: number, mid: number, category: string) =>
     request<Meeting>('POST', `/topics/${id}/meetings/${mid}/case`, { type: 'snap_report', category }),
+  openProject: (id: number, mid: number, body: { category: string; end_date: string }) =>
+    request<Meeting>('POST', `/topics/${id}/meetings/${mid}/project`, body),
   verification: () => request<Verification>('GET', '/me/verification'),
   verify: (id_number: string, name: string) => request<Verification>('POST', '/me/verification', { id_number, name }),
   publicList: (unit: string) => request<{ items: Topic[]; total: number }>('GET', `/public/topics?unit=${encodeURIComponent(unit)}&limit=100`),
