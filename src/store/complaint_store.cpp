@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/base_store.hpp"
+#include "store/internal/area_sql.hpp"
 #include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
 #include "store/internal/sql_tx.hpp"
@@ -104,9 +105,7 @@ Result<ComplaintSession> BaseDataStore::CreateComplaintSession(const model::Scop
   if (!scope.Contains(s.org_code)) return MakeError(ErrorCode::kNotFound, "org unit not found");
   return Guard([&]() -> Result<ComplaintSession> {
     RunBaseTx(true, [&](SqlTx& tx) {
-      if (tx.Run("SELECT 1 FROM org_units WHERE code = ?1", {P::Text(s.org_code)}).empty()) {
-        Fail(ErrorCode::kNotFound, "org unit not found");
-      }
+      internal::RequireUnit(tx, s.org_code);
       auto rows = tx.Run(
           "INSERT INTO complaint_sessions(org_code, title, place, held_at, opens_at, closes_at, created_by, "
           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
@@ -145,22 +144,9 @@ Result<Slice<ComplaintSession>> BaseDataStore::ListComplaintSessions(const model
         params.push_back(std::move(p));
         return "?" + std::to_string(params.size());
       };
-      // Below the unit (a code range) or one of the units above it (its code prefixes) ...
-      const auto range = internal::RangeOf(unit_code);
-      std::string where = "((s.org_code >= " + bind(P::Text(range.lo));
-      if (!range.unbounded_hi) where += " AND s.org_code < " + bind(P::Text(range.hi));
-      where += ")";
-      for (std::size_t n : {4, 6, 9, 12}) {
-        if (unit_code.size() <= n) break;
-        where += " OR s.org_code = " + bind(P::Text(unit_code.substr(0, n)));
-      }
-      where += ")";
-      // ... and inside the caller's scope.
-      if (!scope.is_system()) {
-        const auto in = internal::RangeOf(scope.root_code());
-        where += " AND s.org_code >= " + bind(P::Text(in.lo));
-        if (!in.unbounded_hi) where += " AND s.org_code < " + bind(P::Text(in.hi));
-      }
+      // Below the unit or one of the units above it, and inside the caller's scope.
+      std::string where = internal::AreaSql("s.org_code", unit_code, params);
+      if (!scope.is_system()) where += " AND " + internal::SubtreeSql("s.org_code", scope.root_code(), params);
       // ?1 (now) is not needed to count; the cast gives PostgreSQL its type.
       out.total =
           ToInt(tx.Run("SELECT COUNT(*), CAST(?1 AS bigint) FROM complaint_sessions s WHERE " + where, params)[0][0]);

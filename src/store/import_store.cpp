@@ -5,6 +5,7 @@
 #include <set>
 
 #include "store/base_store.hpp"
+#include "store/internal/area_sql.hpp"
 #include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
 #include "store/internal/sql_tx.hpp"
@@ -214,9 +215,7 @@ Result<ImportJob> BaseDataStore::CreateImportJob(const model::Scope& scope, Impo
   if (!scope.Contains(job.scope_code)) return MakeError(ErrorCode::kNotFound, "org unit not found");
   return Guard([&]() -> Result<ImportJob> {
     RunBaseTx(true, [&](SqlTx& tx) {
-      if (tx.Run("SELECT 1 FROM org_units WHERE code = ?1", {P::Text(job.scope_code)}).empty()) {
-        Fail(ErrorCode::kNotFound, "org unit not found");
-      }
+      internal::RequireUnit(tx, job.scope_code);
       job.counts = {};
       job.done_rows = 0;
       auto rows = tx.Run(

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/base_store.hpp"
+#include "store/internal/area_sql.hpp"
 #include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
 #include "store/internal/sql_tx.hpp"
@@ -63,18 +64,6 @@ BroadcastStation ReadStation(const SqlRow& r) {
   return s;
 }
 
-// " AND <col> >= ?a [AND <col> < ?b]" for the subtree under `prefix`, parameters appended.
-std::string SubtreeClause(const std::string& col, const std::string& prefix, std::vector<P>& params) {
-  const auto range = internal::RangeOf(prefix);
-  params.push_back(P::Text(range.lo));
-  std::string sql = col + " >= ?" + std::to_string(params.size());
-  if (!range.unbounded_hi) {
-    params.push_back(P::Text(range.hi));
-    sql += " AND " + col + " < ?" + std::to_string(params.size());
-  }
-  return sql;
-}
-
 // A notice the scope manages (target inside it) or receives (target above its root).
 bool Visible(const model::Scope& scope, const Notice& n) {
   return scope.Contains(n.scope_code) || scope.root_code().starts_with(n.scope_code);
@@ -106,9 +95,7 @@ Result<Notice> BaseDataStore::CreateNotice(const model::Scope& scope, Notice not
   }
   return Guard([&]() -> Result<Notice> {
     RunBaseTx(true, [&](SqlTx& tx) {
-      if (tx.Run("SELECT 1 FROM org_units WHERE code = ?1", {P::Text(notice.scope_code)}).empty()) {
-        Fail(ErrorCode::kNotFound, "org unit not found");
-      }
+      internal::RequireUnit(tx, notice.scope_code);
       notice.status = "published";
       notice.withdrawn_reason.clear();
       notice.withdrawn_at = 0;
@@ -135,7 +122,7 @@ Result<Notice> BaseDataStore::CreateNotice(const model::Scope& scope, Notice not
       }
       if (notice.loudspeaker) {
         std::vector<P> params = {P::Int(notice.id)};
-        const std::string where = SubtreeClause("org_code", notice.scope_code, params);
+        const std::string where = internal::SubtreeSql("org_code", notice.scope_code, params);
         tx.Run("INSERT INTO station_plays(notice_id, station_id, fetched_at, played_at) "
                "SELECT ?1, id, 0, 0 FROM broadcast_stations WHERE active = 1 AND " + where,
                params);
@@ -160,9 +147,7 @@ Result<Slice<Notice>> BaseDataStore::ListNotices(const model::Scope& scope, cons
   return Guard([&]() -> Result<Slice<Notice>> {
     Slice<Notice> out;
     RunBaseTx(false, [&](SqlTx& tx) {
-      if (tx.Run("SELECT 1 FROM org_units WHERE code = ?1", {P::Text(unit_code)}).empty()) {
-        Fail(ErrorCode::kNotFound, "org unit not found");
-      }
+      internal::RequireUnit(tx, unit_code);
       // Reaching the unit: targeted at one of its prefixes (itself and every unit above it) ...
       std::vector<P> params;
       std::string in;
@@ -171,7 +156,7 @@ Result<Slice<Notice>> BaseDataStore::ListNotices(const model::Scope& scope, cons
         in += (in.empty() ? "?" : ", ?") + std::to_string(params.size());
       }
       // ... or below it.
-      std::string where = " WHERE (n.scope_code IN (" + in + ") OR (" + SubtreeClause("n.scope_code", unit_code, params) + "))";
+      std::string where = " WHERE (n.scope_code IN (" + in + ") OR (" + internal::SubtreeSql("n.scope_code", unit_code, params) + "))";
       if (published_only) where += " AND n.status = 'published'";
       out.total = ToInt(tx.Run("SELECT count(*) FROM notices n" + where, params).at(0)[0]);
       const std::size_t n = params.size();
@@ -236,9 +221,7 @@ Result<BroadcastStation> BaseDataStore::CreateStation(const model::Scope& scope,
   if (!scope.Contains(station.org_code)) return MakeError(ErrorCode::kNotFound, "org unit not found");
   return Guard([&]() -> Result<BroadcastStation> {
     RunBaseTx(true, [&](SqlTx& tx) {
-      if (tx.Run("SELECT 1 FROM org_units WHERE code = ?1", {P::Text(station.org_code)}).empty()) {
-        Fail(ErrorCode::kNotFound, "org unit not found");
-      }
+      internal::RequireUnit(tx, station.org_code);
       auto rows = tx.Run(
           "INSERT INTO broadcast_stations(org_code, name, location, lon, lat, schedule, token_hash, active, "
           "created_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0) RETURNING id",
@@ -258,7 +241,7 @@ Result<Slice<BroadcastStation>> BaseDataStore::ListStations(const model::Scope& 
     Slice<BroadcastStation> out;
     RunBaseTx(false, [&](SqlTx& tx) {
       std::vector<P> params;
-      const std::string where = " WHERE " + SubtreeClause("org_code", scope.root_code(), params);
+      const std::string where = " WHERE " + internal::SubtreeSql("org_code", scope.root_code(), params);
       out.total = ToInt(tx.Run("SELECT count(*) FROM broadcast_stations" + where, params).at(0)[0]);
       const std::size_t n = params.size();
       params.push_back(P::Int(page.limit));
@@ -379,7 +362,7 @@ Result<std::vector<StationPlay>> BaseDataStore::ListPlays(const model::Scope& sc
       RequireNotice(tx, scope, notice_id, false);
       std::vector<P> params = {P::Int(notice_id)};
       // A receiving scope (the notice came from above) sees only its own stations' copies.
-      const std::string where = SubtreeClause("s.org_code", scope.root_code(), params);
+      const std::string where = internal::SubtreeSql("s.org_code", scope.root_code(), params);
       auto rows = tx.Run(
           "SELECT p.notice_id, p.station_id, s.name, s.org_code, p.fetched_at, p.played_at FROM station_plays p "
           "JOIN broadcast_stations s ON s.id = p.station_id WHERE p.notice_id = ?1 AND " + where +

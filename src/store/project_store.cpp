@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/base_store.hpp"
+#include "store/internal/area_sql.hpp"
 #include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
 #include "store/internal/sql_tx.hpp"
@@ -108,14 +109,6 @@ std::string RequireProject(SqlTx& tx, const model::Scope& scope, std::int64_t id
   return rows[0][0].value_or("");
 }
 
-// " AND col >= lo [AND col < hi]" for the subtree under `prefix`.
-std::string Subtree(const std::string& col, const std::string& prefix, std::vector<P>& params) {
-  const auto range = internal::RangeOf(prefix);
-  std::string sql = " AND " + col + " >= " + Bind(params, P::Text(range.lo));
-  if (!range.unbounded_hi) sql += " AND " + col + " < " + Bind(params, P::Text(range.hi));
-  return sql;
-}
-
 }  // namespace
 
 Result<std::int64_t> BaseDataStore::CreateProject(const model::Scope& scope, const Project& project,
@@ -203,7 +196,7 @@ Result<Slice<Project>> BaseDataStore::ListProjects(const model::Scope& scope, co
     RunBaseTx(false, [&](SqlTx& tx) {
       std::vector<P> params;
       const std::string t = Bind(params, P::Text(query.today));
-      std::string where = " WHERE 1 = 1" + Subtree("p.owner_code", under, params);
+      std::string where = " WHERE " + internal::SubtreeSql("p.owner_code", under, params);
       if (query.depth == 0 || query.depth == 1) where += " AND p.depth = " + Bind(params, P::Int(query.depth));
       if (query.depth >= 2) where += " AND p.depth >= 2";
       if (query.published_only) where += " AND p.published = 1";
@@ -229,12 +222,10 @@ Result<std::vector<ProjectFacts>> BaseDataStore::ListProjectFacts(const model::S
   return Guard([&]() -> Result<std::vector<ProjectFacts>> {
     std::vector<ProjectFacts> out;
     RunBaseTx(false, [&](SqlTx& tx) {
-      if (!under.empty() && tx.Run("SELECT 1 FROM org_units WHERE code = ?1", {P::Text(under)}).empty()) {
-        Fail(ErrorCode::kNotFound, "org unit not found");
-      }
+      if (!under.empty()) internal::RequireUnit(tx, under);
       std::vector<P> params;
       const std::string t = Bind(params, P::Text(today));
-      std::string where = " WHERE 1 = 1" + Subtree("p.owner_code", under, params);
+      std::string where = " WHERE " + internal::SubtreeSql("p.owner_code", under, params);
       if (published_only) where += " AND p.published = 1";
       auto rows = tx.Run(
           "SELECT p.owner_code, p.depth, " + StatusSql(t) + ", "

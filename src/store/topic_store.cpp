@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/base_store.hpp"
+#include "store/internal/area_sql.hpp"
 #include "store/internal/audit.hpp"
 #include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
@@ -136,9 +137,7 @@ Result<Topic> BaseDataStore::CreateTopic(const model::Scope& scope, Topic topic,
   if (!scope.Contains(topic.org_code)) return MakeError(ErrorCode::kNotFound, "org unit not found");
   return Guard([&]() -> Result<Topic> {
     RunBaseTx(true, [&](SqlTx& tx) {
-      if (tx.Run("SELECT 1 FROM org_units WHERE code = ?1", {P::Text(topic.org_code)}).empty()) {
-        Fail(ErrorCode::kNotFound, "org unit not found");
-      }
+      internal::RequireUnit(tx, topic.org_code);
       auto rows = tx.Run(
           "INSERT INTO topics(org_code, title, background, mode, opens_at, closes_at, created_by, created_at) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
@@ -171,22 +170,9 @@ Result<Slice<Topic>> BaseDataStore::ListTopics(const std::string& unit_code, Pag
   return Guard([&]() -> Result<Slice<Topic>> {
     Slice<Topic> out;
     RunBaseTx(false, [&](SqlTx& tx) {
-      // Below the unit (a code range), or one of the units above it (its code prefixes).
+      // Below the unit, or one of the units above it.
       std::vector<P> params;
-      std::string where;
-      const auto range = internal::RangeOf(unit_code);
-      params.push_back(P::Text(range.lo));
-      where = "(t.org_code >= ?1";
-      if (!range.unbounded_hi) {
-        params.push_back(P::Text(range.hi));
-        where += " AND t.org_code < ?2";
-      }
-      where += ")";
-      for (std::size_t n : {4, 6, 9, 12}) {
-        if (unit_code.size() <= n) break;
-        params.push_back(P::Text(unit_code.substr(0, n)));
-        where += " OR t.org_code = ?" + std::to_string(params.size());
-      }
+      const std::string where = internal::AreaSql("t.org_code", unit_code, params);
       auto count = tx.Run("SELECT COUNT(*) FROM topics t WHERE " + where, params);
       out.total = ToInt(count[0][0]);
       params.push_back(P::Int(page.limit));

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "store/base_store.hpp"
+#include "store/internal/area_sql.hpp"
 #include "store/internal/audit.hpp"
 #include "store/internal/codec.hpp"
 #include "store/internal/common.hpp"
@@ -157,9 +158,7 @@ Result<Volunteer> BaseDataStore::RegisterVolunteer(const model::Scope& scope, Vo
   if (!scope.Contains(v.org_code)) return MakeError(ErrorCode::kNotFound, "org unit not found");
   return Guard([&]() -> Result<Volunteer> {
     RunBaseTx(true, [&](SqlTx& tx) {
-      if (tx.Run("SELECT 1 FROM org_units WHERE code = ?1", {P::Text(v.org_code)}).empty()) {
-        Fail(ErrorCode::kNotFound, "org unit not found");
-      }
+      internal::RequireUnit(tx, v.org_code);
       if (v.person_id && tx.Run("SELECT 1 FROM persons WHERE id = ?1", {P::Int(v.person_id)}).empty()) {
         Fail(ErrorCode::kNotFound, "person not found");
       }
@@ -204,13 +203,8 @@ Result<Slice<Volunteer>> BaseDataStore::ListVolunteers(const model::Scope& scope
   return Guard([&]() -> Result<Slice<Volunteer>> {
     Slice<Volunteer> out;
     RunBaseTx(false, [&](SqlTx& tx) {
-      const auto range = internal::RangeOf(unit_code);
-      std::vector<P> params{P::Text(range.lo)};
-      std::string where = "v.org_code >= ?1";
-      if (!range.unbounded_hi) {
-        params.push_back(P::Text(range.hi));
-        where += " AND v.org_code < ?2";
-      }
+      std::vector<P> params;
+      const std::string where = internal::SubtreeSql("v.org_code", unit_code, params);
       out.total = ToInt(tx.Run("SELECT COUNT(*) FROM volunteers v WHERE " + where, params)[0][0]);
       params.push_back(P::Int(page.limit));
       params.push_back(P::Int(page.offset));
@@ -228,9 +222,7 @@ Result<VolunteerActivity> BaseDataStore::CreateVolunteerActivity(const model::Sc
   if (!scope.Contains(a.org_code)) return MakeError(ErrorCode::kNotFound, "org unit not found");
   return Guard([&]() -> Result<VolunteerActivity> {
     RunBaseTx(true, [&](SqlTx& tx) {
-      if (tx.Run("SELECT 1 FROM org_units WHERE code = ?1", {P::Text(a.org_code)}).empty()) {
-        Fail(ErrorCode::kNotFound, "org unit not found");
-      }
+      internal::RequireUnit(tx, a.org_code);
       auto rows = tx.Run(
           "INSERT INTO volunteer_activities(org_code, title, description, place, skills, starts_at, ends_at, capacity, "
           "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
@@ -256,20 +248,8 @@ Result<Slice<VolunteerActivity>> BaseDataStore::ListVolunteerActivities(const st
   return Guard([&]() -> Result<Slice<VolunteerActivity>> {
     Slice<VolunteerActivity> out;
     RunBaseTx(false, [&](SqlTx& tx) {
-      const auto range = internal::RangeOf(unit_code);
-      std::vector<P> params{P::Int(ends_after), P::Text(range.lo)};
-      std::string where = "a.ends_at >= ?1 AND ((a.org_code >= ?2";
-      if (!range.unbounded_hi) {
-        params.push_back(P::Text(range.hi));
-        where += " AND a.org_code < ?3";
-      }
-      where += ")";
-      for (std::size_t n : {4, 6, 9, 12}) {
-        if (unit_code.size() <= n) break;
-        params.push_back(P::Text(unit_code.substr(0, n)));
-        where += " OR a.org_code = ?" + std::to_string(params.size());
-      }
-      where += ")";
+      std::vector<P> params{P::Int(ends_after)};
+      const std::string where = "a.ends_at >= ?1 AND " + internal::AreaSql("a.org_code", unit_code, params);
       out.total = ToInt(tx.Run("SELECT COUNT(*) FROM volunteer_activities a WHERE " + where, params)[0][0]);
       params.push_back(P::Int(page.limit));
       params.push_back(P::Int(page.offset));
@@ -416,13 +396,8 @@ Result<std::vector<VolunteerHours>> BaseDataStore::ListVolunteerHours(const mode
       }
     }
     RunBaseTx(false, [&](SqlTx& tx) {
-      const auto range = internal::RangeOf(unit_code);
-      std::vector<P> params{P::Text(range.lo)};
-      std::string where = "v.org_code >= ?1";
-      if (!range.unbounded_hi) {
-        params.push_back(P::Text(range.hi));
-        where += " AND v.org_code < ?2";
-      }
+      std::vector<P> params;
+      const std::string where = internal::SubtreeSql("v.org_code", unit_code, params);
       auto rows = tx.Run(
           "SELECT SUBSTR(v.org_code, 1, " + std::to_string(child) + "), COUNT(*), "
           "SUM(CASE WHEN m.minutes > 0 THEN 1 ELSE 0 END), COALESCE(SUM(m.minutes), 0) FROM volunteers v "
