@@ -57,6 +57,7 @@ App::App(store::Store& store, const Clock& clock, Config config)
   complaints_ = std::make_unique<complaints::Service>(store_, clock_);
   projects_ = std::make_unique<projects::Service>(store_, clock_);
   volunteers_ = std::make_unique<volunteers::Service>(store_, clock_);
+  mediation_ = std::make_unique<mediation::Service>(store_, clock_);
   RegisterRoutes();
 }
 
@@ -75,6 +76,7 @@ void App::RegisterRoutes() {
   RegisterNoticeRoutes();
   RegisterTopicRoutes();
   RegisterVolunteerRoutes();
+  RegisterMediationRoutes();
   RegisterComplaintRoutes();
   RegisterProjectRoutes();
 }

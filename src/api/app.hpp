@@ -4,6 +4,7 @@
 // drive it directly.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <map>
 #include <mutex>
@@ -31,6 +32,7 @@
 #include "complaints/service.hpp"
 #include "deliberation/service.hpp"
 #include "volunteers/service.hpp"
+#include "mediation/service.hpp"
 #include "projects/service.hpp"
 #include "reports/catalog.hpp"
 #include "store/case_store.hpp"
@@ -66,6 +68,22 @@ struct CaseSubmission {
   std::string public_token_hash;
   // Photos already processed (ReadUploadForm), stored in the case's own transaction.
   std::vector<std::shared_ptr<const store::NewPhoto>> photos;
+};
+
+// What a case type needs checked or added beyond its data file, registered by its domain's
+// routes (e.g. mediation: the mediator assigned must mediate at the case's unit). Each may be
+// empty. Errors are answered like the engine's and nothing is written.
+struct CaseTypeHooks {
+  // Before the engine opens the case; may complete its fields (e.g. a referral's station).
+  std::function<Status(std::map<std::string, std::string>& fields)> before_create;
+  // Before the engine takes `transition` with `input` on `current`.
+  std::function<Status(const store::CaseRecord& current, const std::string& transition,
+                       const std::map<std::string, std::string>& input)>
+      before_transition;
+  // After the engine took it: further notifications to save with the case.
+  std::function<void(const store::CaseRecord& updated, const std::string& transition,
+                     std::vector<cases::Notification>& notifications)>
+      after_transition;
 };
 
 struct UploadOptions;  // api/photo_upload.hpp
@@ -134,6 +152,7 @@ class App {
   void RegisterComplaintRoutes();  // complaints/complaint_handlers.cpp
   void RegisterProjectRoutes();  // projects/project_handlers.cpp
   void RegisterVolunteerRoutes();  // volunteers/volunteer_handlers.cpp
+  void RegisterMediationRoutes();  // mediation/mediation_handlers.cpp
   // Open cases of the same type and category within kDuplicateRadiusM of a new public report,
   // privacy-safe: public id, category, distance, state and public status only.
   nlohmann::json PublicDuplicates(const store::CaseRecord& created);
@@ -171,6 +190,8 @@ class App {
   std::unique_ptr<projects::Service> projects_;  // governance projects (十百千)
   std::mutex decision_project_mu_;  // one project per deliberation decision (topic_handlers.cpp)
   std::unique_ptr<volunteers::Service> volunteers_;  // volunteers, activities, hours (志愿者之家)
+  std::unique_ptr<mediation::Service> mediation_;    // the mediation registry and its case checks
+  std::map<std::string, CaseTypeHooks> case_hooks_;  // by case type code; set while registering routes
   std::unique_ptr<reports::Catalog> reports_;  // report templates and their live figures
   std::shared_ptr<const CaseData> case_data_;  // guarded by index_mu_
   auth::LoginLimiter public_report_limiter_;   // public and Open311 submissions per address

@@ -13,14 +13,6 @@
 namespace cg::api {
 namespace {
 
-cases::Actor ActorOf(const auth::Principal& p) {
-  return cases::Actor{p.user.id, p.user.role, p.user.scope_code};
-}
-
-store::CaseViewer ViewerOf(const auth::Principal& p) {
-  return store::CaseViewer{p.scope(), p.user.id};
-}
-
 Response Unavailable() {
   return ErrorResponse(503, "unavailable", "case types are not loaded");
 }
@@ -128,6 +120,8 @@ Result<store::CreatedCase> App::SubmitCase(const CaseSubmission& s) {
     }
   }
   if (grid.empty()) return MakeError(ErrorCode::kInvalid, "a location (lon, lat) or grid_code is required");
+  const auto hooks = case_hooks_.find(type->code);
+  if (hooks != case_hooks_.end() && hooks->second.before_create) CG_RETURN_IF_ERROR(hooks->second.before_create(fields));
   Timestamp now = clock_.Now();
   auto created = cases::Create(*type, s.category, grid, fields, s.reporter, now, data->calendar, data->routing);
   if (!created.ok()) return created.error();
@@ -145,9 +139,9 @@ Result<store::CreatedCase> App::SubmitCase(const CaseSubmission& s) {
     base::SealCaseFields(privacy::FieldCipher(*keys_), *type, n);  // phone numbers: encrypted, masked
   } else if (std::any_of(type->fields.begin(), type->fields.end(), [&](const auto& f) {
                auto it = n.record.c.fields.find(f.code);
-               return f.type == cases::FieldType::kPhone && it != n.record.c.fields.end() && !it->second.empty();
+               return cases::IsSealed(f.type) && it != n.record.c.fields.end() && !it->second.empty();
              })) {
-    return MakeError(ErrorCode::kUnavailable, "no master key: a phone number cannot be stored");
+    return MakeError(ErrorCode::kUnavailable, "no master key: a phone or ID number cannot be stored");
   }
   Mirror(*type, n.record);
   n.notifications = std::move(created->notifications);
@@ -229,9 +223,16 @@ Response App::Transition(Request& req, const std::string& id, const std::string&
   Timestamp now = clock_.Now();
   auto outcome = cases::Apply(*type, current->c, name, ActorOf(p), *input, now, data->calendar);
   if (!outcome.ok()) return ErrorResponse(outcome.error());
+  const auto hooks = case_hooks_.find(type->code);
+  if (hooks != case_hooks_.end() && hooks->second.before_transition) {
+    if (Status st = hooks->second.before_transition(*current, name, *input); !st.ok()) return ErrorResponse(st.error());
+  }
   store::CaseRecord updated = *current;
   updated.c = std::move(outcome->updated);
   Mirror(*type, updated);
+  if (hooks != case_hooks_.end() && hooks->second.after_transition) {
+    hooks->second.after_transition(updated, name, outcome->notifications);
+  }
   auto saved = store_.Cases().SaveCase(updated, *expected, outcome->notifications, now);
   if (!saved.ok()) return ErrorResponse(saved.error());
   auto fresh = store_.Cases().GetCase(ViewerOf(p), id);
@@ -359,7 +360,7 @@ void App::RegisterCaseRoutes() {
                }});
 
   router_.Add({"POST", "/api/v1/cases/{id}/unmask", Access::kUser,
-               "Show a case's clear phone number (body: field, reason >= 4 chars; admin, staff, grid workers of "
+               "Show a case's clear phone or ID number (body: field, reason >= 4 chars; admin, staff, grid workers of "
                "its area; audited)",
                "cases", [this](Request& req) {
                  const model::Role role = req.principal->user.role;

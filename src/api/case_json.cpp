@@ -15,6 +15,8 @@ nlohmann::json FieldJson(const cases::FieldSpec& f) {
                       {"type", cases::FieldTypeName(f.type)}, {"required", f.required}};
   if (f.max_length > 0) j["max_length"] = f.max_length;
   if (!f.values.empty()) j["values"] = f.values;
+  if (!f.must_be.empty()) j["must_be"] = f.must_be;
+  if (!f.required_if.field.empty()) j["required_if"] = {{"field", f.required_if.field}, {"value", f.required_if.value}};
   return j;
 }
 
@@ -89,7 +91,8 @@ nlohmann::json CaseJson(const store::CaseRecord& r, const cases::CaseType* type,
   for (const auto& e : c.timeline) {
     j["timeline"].push_back({{"at", e.at}, {"actor_user_id", e.actor_user_id}, {"actor_role", e.actor_role},
                              {"event", e.event}, {"from_state", e.from_state}, {"to_state", e.to_state},
-                             {"handling_unit_code", e.handling_unit_code}, {"note", e.note}, {"late", e.late}});
+                             {"handling_unit_code", e.handling_unit_code}, {"note", e.note}, {"late", e.late},
+                             {"inputs", e.inputs}});
   }
   j["actions"] = actions;
   j["photos"] = StaffPhotosJson(r, type);  // reads of one case; lists carry only the first photo
@@ -187,6 +190,15 @@ Response SafeJsonResponse(const nlohmann::json& value, int status) {
   }
   r.body = std::move(out);
   return r;
+}
+
+cases::Actor ActorOf(const auth::Principal& p) { return cases::Actor{p.user.id, p.user.role, p.user.scope_code}; }
+
+// A resident's account is bound to their grid, but they see their own cases only (the reporter
+// rule): the other cases of the grid — a neighbour's dispute, its parties — are not theirs.
+store::CaseViewer ViewerOf(const auth::Principal& p) {
+  if (p.user.role == model::Role::kResident) return store::CaseViewer{model::Scope::Subtree("-"), p.user.id};
+  return store::CaseViewer{p.scope(), p.user.id};
 }
 
 }  // namespace cg::api

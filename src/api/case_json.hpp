@@ -7,6 +7,7 @@
 
 #include "api/http_types.hpp"
 #include "api/json_writer.hpp"
+#include "auth/authenticator.hpp"
 #include "cases/case_type.hpp"
 #include "store/case_store.hpp"
 
@@ -27,5 +28,10 @@ std::string Rfc3339(Timestamp t);
 // A JSON response in which <, > and & are written as \u003c, \u003e, \u0026, so that text a
 // user typed cannot form markup even if the body were ever sniffed as HTML.
 Response SafeJsonResponse(const nlohmann::json& value, int status = 200);
+
+// The engine's actor and the store's case viewer for a signed-in caller (a resident sees only
+// the cases they reported).
+cases::Actor ActorOf(const auth::Principal& p);
+store::CaseViewer ViewerOf(const auth::Principal& p);
 
 }  // namespace cg::api

@@ -130,4 +130,13 @@ Response JsonResponse(const nlohmann::json& value, int status) {
   return r;
 }
 
+Response PdfResponse(std::string bytes, const std::string& filename) {
+  Response r;
+  r.content_type = "application/pdf";
+  r.body = std::move(bytes);
+  r.AddHeader("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  r.AddHeader("Cache-Control", "no-store");
+  return r;
+}
+
 }  // namespace cg::api

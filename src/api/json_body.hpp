@@ -37,5 +37,7 @@ std::optional<std::int64_t> PositiveParam(const Request& request, const char* na
 // Serialises with invalid UTF-8 replaced rather than throwing.
 std::string Dump(const nlohmann::json& value);
 Response JsonResponse(const nlohmann::json& value, int status = 200);
+// A PDF download (attachment `filename`, never cached).
+Response PdfResponse(std::string bytes, const std::string& filename);
 
 }  // namespace cg::api

@@ -1,18 +1,24 @@
-// Cases' phone fields, sealed like base data's (docs/privacy.md, "Cases"): the clear value is
+// Cases' sealed fields (phone numbers, ID numbers), sealed like base data's (docs/privacy.md, "Cases"): the clear value is
 // encrypted at intake and kept in case_sealed_fields, the case's own fields hold it masked, and
 // reading it back is an audited unmasking.
 #include "base/service.hpp"
+#include "model/id_number.hpp"
 #include "model/masking.hpp"
 
 namespace cg::base {
 
 void SealCaseFields(const privacy::FieldCipher& cipher, const cases::CaseType& type, store::NewCase& n) {
   for (const auto& f : type.fields) {
-    if (f.type != cases::FieldType::kPhone) continue;
+    if (!cases::IsSealed(f.type)) continue;
     auto it = n.record.c.fields.find(f.code);
     if (it == n.record.c.fields.end() || it->second.empty()) continue;
+    if (f.type == cases::FieldType::kIdNumber) {
+      // Normalised (validated by the engine already): upper-case check character, no spaces.
+      auto id = model::ParseResidentId(it->second, Date{2100, 1, 1});
+      if (id.ok()) it->second = id->text;
+    }
     n.sealed[f.code] = cipher.Encrypt(it->second, cases::SealedFieldAssociated(f.code, n.record.public_id));
-    it->second = model::MaskPhone(it->second);
+    it->second = f.type == cases::FieldType::kIdNumber ? model::MaskResidentId(it->second) : model::MaskPhone(it->second);
   }
 }
 

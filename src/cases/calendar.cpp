@@ -215,6 +215,12 @@ Timestamp Calendar::AddWorkingDays(Timestamp from, int days) const {
   return UtcMs(day * kDayMs + periods_.back().end_minute * kMinuteMs);
 }
 
+Timestamp Calendar::AddCalendarDays(Timestamp from, int days) const {
+  if (days <= 0) return from;
+  std::int64_t day = FloorDiv(LocalMs(from), kDayMs) + days;
+  return UtcMs((day + 1) * kDayMs);
+}
+
 Timestamp Calendar::AddWorkingHours(Timestamp from, double hours) const {
   if (!(hours > 0)) return from;
   return AddWorkingMs(from, static_cast<std::int64_t>(std::llround(hours * 3'600'000.0)));

@@ -63,6 +63,9 @@ class Calendar {
   // End of the last working period of the `days`-th working day after the local date of
   // `from` (the day of `from` itself never counts). `days` <= 0 returns `from`.
   Timestamp AddWorkingDays(Timestamp from, int days) const;
+  // Local midnight at the end of the `days`-th calendar day after the local date of `from`
+  // (weekends and holidays count; the day of `from` does not). `days` <= 0 returns `from`.
+  Timestamp AddCalendarDays(Timestamp from, int days) const;
 
   // The instant when `hours` of working time have passed since `from`, skipping nights,
   // breaks, weekends and holidays; from a non-working time the count starts at the next

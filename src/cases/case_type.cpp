@@ -18,10 +18,6 @@ namespace {
 using internal::Invalid;
 using internal::Where;
 
-constexpr FieldType kFieldTypes[] = {FieldType::kString, FieldType::kText,    FieldType::kInteger,
-                                     FieldType::kNumber, FieldType::kBool,    FieldType::kEnum,
-                                     FieldType::kDate,   FieldType::kOrgCode, FieldType::kUserId,
-                                     FieldType::kPoint,  FieldType::kPhone};
 constexpr Relation kRelations[] = {Relation::kHandlingUnit,          Relation::kHandlingUnitOrAncestors,
                                    Relation::kHandlingUnitAncestors, Relation::kCaseGrid,
                                    Relation::kReporter,              Relation::kAssignee};
@@ -29,32 +25,10 @@ constexpr RecipientKind kRecipientKinds[] = {RecipientKind::kReporter, Recipient
                                              RecipientKind::kHandlingUnit,
                                              RecipientKind::kPreviousHandlingUnit, RecipientKind::kGrid};
 
-// Number of code points if `s` is valid UTF-8, else -1.
-long Utf8Length(std::string_view s) {
-  long n = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return -1;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return -1;
-    }
-    i += len;
-    ++n;
-  }
-  return n;
-}
-
 bool IsIdentifier(std::string_view s) {
   return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
-}
-
-template <class T>
-bool ParseNumber(std::string_view s, T& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
 }
 
 // Rejects keys of `table` not in `allowed`.
@@ -148,7 +122,9 @@ Result<FieldSpec> ParseFieldSpec(const toml::table& t, const std::string& source
   FieldSpec f;
   CG_RETURN_IF_ERROR(GetString(t, "code", f.code, source, owner + " field", true));
   const std::string what = owner + " field '" + f.code + "'";
-  CG_RETURN_IF_ERROR(CheckKeys(t, {"code", "name", "name_en", "type", "required", "max_length", "values"}, source, what));
+  CG_RETURN_IF_ERROR(CheckKeys(t, {"code", "name", "name_en", "type", "required", "max_length", "values", "must_be",
+                                   "required_if"},
+                               source, what));
   if (!IsIdentifier(f.code)) return Invalid(Where(source, t), what + ": code must be [a-z0-9_]+");
   CG_RETURN_IF_ERROR(GetLabel(t, f.label, source, what));
   std::string type = "string";
@@ -172,6 +148,21 @@ Result<FieldSpec> ParseFieldSpec(const toml::table& t, const std::string& source
   for (const auto& v : f.values) {
     if (!seen.insert(v).second) return Invalid(Where(source, t), what + ": duplicate value '" + v + "'");
   }
+  CG_RETURN_IF_ERROR(GetString(t, "must_be", f.must_be, source, what, false));
+  if (const auto* node = t.get("must_be")) {
+    if (f.must_be.empty()) return Invalid(Where(source, *node), what + ": 'must_be' must not be empty");
+    if (!ValidateField(FieldSpec{f.code, f.label, f.type, false, f.max_length, f.values}, f.must_be).ok())
+      return Invalid(Where(source, *node), what + ": 'must_be' is not a valid value of the field");
+  }
+  std::string cond;
+  CG_RETURN_IF_ERROR(GetString(t, "required_if", cond, source, what, false));
+  if (const auto* node = t.get("required_if")) {
+    auto eq = cond.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == cond.size())
+      return Invalid(Where(source, *node), what + ": 'required_if' must be \"<field>=<value>\"");
+    if (f.required) return Invalid(Where(source, *node), what + ": 'required_if' on a field that is always required");
+    f.required_if = {cond.substr(0, eq), cond.substr(eq + 1)};
+  }
   return f;
 }
 
@@ -188,7 +179,17 @@ Result<std::vector<FieldSpec>> ParseFieldSpecs(const toml::table& t, std::string
     if (!seen.insert(f->code).second) return Invalid(Where(source, *ft), owner + ": duplicate field code '" + f->code + "'");
     if (reserve_note && f->code == "note")
       return Invalid(Where(source, *ft), owner + ": 'note' is reserved (every transition accepts a note)");
+    if (reserve_note && IsSealed(f->type))
+      return Invalid(Where(source, *ft), owner + ": an input cannot be of type " + FieldTypeName(f->type) +
+                                             " (sealed values are taken when the case is opened)");
     out.push_back(std::move(*f));
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto& cond = out[i].required_if;
+    if (cond.field.empty()) continue;
+    if (std::none_of(out.begin(), out.end(), [&](const FieldSpec& f) { return f.code == cond.field; }))
+      return Invalid(Where(source, *(*tables)[i]), owner + " field '" + out[i].code + "': 'required_if' names unknown field '" +
+                                                      cond.field + "'");
   }
   return out;
 }
@@ -198,7 +199,7 @@ Result<StateSpec> ParseState(const toml::table& t, const std::string& source) {
   CG_RETURN_IF_ERROR(GetString(t, "code", s.code, source, "state", true));
   const std::string what = "state '" + s.code + "'";
   CG_RETURN_IF_ERROR(CheckKeys(t, {"code", "name", "name_en", "terminal", "public_status", "deadline_hours",
-                                   "deadline_days", "deadline_from", "overdue"},
+                                   "deadline_days", "deadline_calendar_days", "deadline_from", "overdue"},
                                source, what));
   if (!IsIdentifier(s.code)) return Invalid(Where(source, t), what + ": code must be [a-z0-9_]+");
   CG_RETURN_IF_ERROR(GetLabel(t, s.label, source, what));
@@ -216,7 +217,15 @@ Result<StateSpec> ParseState(const toml::table& t, const std::string& source) {
   else return Invalid(Where(source, *t.get("public_status")), what + ": 'public_status' must be \"open\" or \"closed\"");
   const auto* hours = t.get("deadline_hours");
   const auto* days = t.get("deadline_days");
-  if (hours && days) return Invalid(Where(source, *days), what + ": give 'deadline_hours' or 'deadline_days', not both");
+  const auto* calendar_days = t.get("deadline_calendar_days");
+  if ((hours != nullptr) + (days != nullptr) + (calendar_days != nullptr) > 1)
+    return Invalid(Where(source, t), what + ": give one of 'deadline_hours', 'deadline_days' and 'deadline_calendar_days'");
+  if (calendar_days) {
+    auto v = calendar_days->value<int64_t>();
+    if (!calendar_days->is_integer() || *v < 1 || *v > 3660)
+      return Invalid(Where(source, *calendar_days), what + ": 'deadline_calendar_days' must be an integer in [1, 3660]");
+    s.deadline = Deadline{Deadline::Unit::kCalendarDays, static_cast<double>(*v)};
+  }
   if (hours) {
     auto v = hours->value<double>();
     if (!v || !(*v > 0) || *v > 24 * 365) return Invalid(Where(source, *hours), what + ": 'deadline_hours' must be a positive number");
@@ -244,7 +253,7 @@ Result<TransitionSpec> ParseTransition(const toml::table& t, const std::string& 
   CG_RETURN_IF_ERROR(GetString(t, "code", tr.code, source, "transition", true));
   const std::string what = "transition '" + tr.code + "'";
   CG_RETURN_IF_ERROR(CheckKeys(t, {"code", "name", "name_en", "from", "to", "allow", "inputs", "set_assignee",
-                                   "set_handling_unit", "restart_deadline", "notify"},
+                                   "set_handling_unit", "restart_deadline", "escalate", "window", "notify"},
                                source, what));
   if (!IsIdentifier(tr.code)) return Invalid(Where(source, t), what + ": code must be [a-z0-9_]+");
   CG_RETURN_IF_ERROR(GetLabel(t, tr.label, source, what));
@@ -291,6 +300,15 @@ Result<TransitionSpec> ParseTransition(const toml::table& t, const std::string& 
   if (!tr.set_handling_unit.empty() && !input_of_type(tr.set_handling_unit, FieldType::kOrgCode))
     return Invalid(Where(source, *t.get("set_handling_unit")), what + ": 'set_handling_unit' must name an input of type org_code");
   CG_RETURN_IF_ERROR(GetBool(t, "restart_deadline", tr.restart_deadline, source, what));
+  CG_RETURN_IF_ERROR(GetBool(t, "escalate", tr.escalate, source, what));
+  if (tr.escalate && !tr.set_handling_unit.empty())
+    return Invalid(Where(source, *t.get("escalate")), what + ": 'escalate' and 'set_handling_unit' exclude each other");
+  std::string window = "any";
+  CG_RETURN_IF_ERROR(GetString(t, "window", window, source, what, false));
+  if (window == "any") tr.window = TransitionSpec::Window::kAny;
+  else if (window == "before_deadline") tr.window = TransitionSpec::Window::kBeforeDeadline;
+  else if (window == "after_deadline") tr.window = TransitionSpec::Window::kAfterDeadline;
+  else return Invalid(Where(source, *t.get("window")), what + ": 'window' must be \"any\", \"before_deadline\" or \"after_deadline\"");
   auto notify = GetRecipients(t, "notify", {}, source, what);
   if (!notify.ok()) return notify.error();
   tr.notify = std::move(*notify);
@@ -311,6 +329,8 @@ Status ValidateGraph(const CaseType& type, const std::vector<const toml::table*>
       const StateSpec* from = type.FindState(f);
       if (!from) return Invalid(where, what + ": unknown state '" + f + "' in 'from'");
       if (from->terminal) return Invalid(where, what + ": leaves terminal state '" + f + "'");
+      if (tr.window != TransitionSpec::Window::kAny && !from->deadline)
+        return Invalid(where, what + ": a 'window' needs a deadline on state '" + f + "'");
       next[f].push_back(tr.to);
       prev[tr.to].push_back(f);
     }
@@ -347,34 +367,6 @@ Status ValidateGraph(const CaseType& type, const std::vector<const toml::table*>
 
 }  // namespace
 
-std::string SealedFieldAssociated(std::string_view code, std::string_view public_id) {
-  return "case." + std::string(code) + ":" + std::string(public_id);
-}
-
-const char* FieldTypeName(FieldType type) {
-  switch (type) {
-    case FieldType::kString: return "string";
-    case FieldType::kText: return "text";
-    case FieldType::kInteger: return "integer";
-    case FieldType::kNumber: return "number";
-    case FieldType::kBool: return "bool";
-    case FieldType::kEnum: return "enum";
-    case FieldType::kDate: return "date";
-    case FieldType::kOrgCode: return "org_code";
-    case FieldType::kUserId: return "user_id";
-    case FieldType::kPoint: return "point";
-    case FieldType::kPhone: return "phone";
-  }
-  return "string";
-}
-
-std::optional<FieldType> ParseFieldType(std::string_view name) {
-  for (FieldType t : kFieldTypes) {
-    if (name == FieldTypeName(t)) return t;
-  }
-  return std::nullopt;
-}
-
 const char* RelationName(Relation relation) {
   switch (relation) {
     case Relation::kHandlingUnit: return "handling_unit";
@@ -410,90 +402,6 @@ std::optional<RecipientKind> ParseRecipientKind(std::string_view name) {
     if (name == RecipientKindName(k)) return k;
   }
   return std::nullopt;
-}
-
-namespace {
-
-Status CheckValue(const FieldSpec& spec, const std::string& value, const std::string& what) {
-  auto bad = [&](const std::string& why) {
-    return Status(MakeError(ErrorCode::kInvalid, what + " '" + spec.code + "': " + why));
-  };
-  long length = Utf8Length(value);
-  if (length < 0) return bad("not valid UTF-8");
-  if (spec.max_length > 0 && length > spec.max_length)
-    return bad("longer than " + std::to_string(spec.max_length) + " characters");
-  if (spec.required && value.empty()) return bad("required");
-  if (value.empty()) return {};
-  switch (spec.type) {
-    case FieldType::kString:
-      if (value.find_first_of("\r\n") != std::string::npos) return bad("must be a single line");
-      return {};
-    case FieldType::kText: return {};
-    case FieldType::kInteger: {
-      long long v;
-      if (!ParseNumber(value, v)) return bad("expected an integer, got '" + value + "'");
-      return {};
-    }
-    case FieldType::kNumber: {
-      double v;
-      if (!ParseNumber(value, v) || !std::isfinite(v)) return bad("expected a number, got '" + value + "'");
-      return {};
-    }
-    case FieldType::kBool:
-      if (value != "true" && value != "false") return bad("expected true or false");
-      return {};
-    case FieldType::kEnum:
-      if (std::find(spec.values.begin(), spec.values.end(), value) == spec.values.end())
-        return bad("'" + value + "' is not one of the allowed values");
-      return {};
-    case FieldType::kDate:
-      if (!ParseDate(value).ok()) return bad("expected a date YYYY-MM-DD, got '" + value + "'");
-      return {};
-    case FieldType::kOrgCode:
-      if (!model::LevelOfCode(value)) return bad("expected an org code of 4, 6, 9, 12 or 15 digits");
-      return {};
-    case FieldType::kUserId: {
-      long long v;
-      if (!ParseNumber(value, v) || v <= 0) return bad("expected a positive user id");
-      return {};
-    }
-    case FieldType::kPoint: {
-      auto comma = value.find(',');
-      double lon, lat;
-      if (comma == std::string::npos || !ParseNumber(std::string_view(value).substr(0, comma), lon) ||
-          !ParseNumber(std::string_view(value).substr(comma + 1), lat) || !(lon >= -180 && lon <= 180) ||
-          !(lat >= -90 && lat <= 90))
-        return bad("expected \"lon,lat\" in WGS-84 degrees");
-      return {};
-    }
-    case FieldType::kPhone:
-      if (value.size() < 5 || value.size() > 20 ||
-          !std::all_of(value.begin(), value.end(), [](char c) { return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' '; }))
-        return bad("expected a phone number (5 to 20 digits, '+', '-' or spaces)");
-      return {};
-  }
-  return {};
-}
-
-}  // namespace
-
-Status ValidateField(const FieldSpec& spec, const std::string& value) { return CheckValue(spec, value, "field"); }
-
-Status ValidateFields(const std::vector<FieldSpec>& specs, const std::map<std::string, std::string>& values,
-                      const std::string& what) {
-  for (const auto& [key, value] : values) {
-    if (std::none_of(specs.begin(), specs.end(), [&](const FieldSpec& f) { return f.code == key; }))
-      return MakeError(ErrorCode::kInvalid, "unknown " + what + " '" + key + "'");
-  }
-  for (const auto& spec : specs) {
-    auto it = values.find(spec.code);
-    if (it == values.end()) {
-      if (spec.required) return MakeError(ErrorCode::kInvalid, what + " '" + spec.code + "': required");
-      continue;
-    }
-    CG_RETURN_IF_ERROR(CheckValue(spec, it->second, what));
-  }
-  return {};
 }
 
 const StateSpec* CaseType::FindState(std::string_view code) const {

@@ -24,7 +24,10 @@ struct Label {
 // org_code a GB/T 2260-style code, user_id a positive integer, point "lon,lat" in WGS-84.
 // phone: 5..20 characters of digits, '+', '-' and spaces; stored sealed (encrypted, only the
 // masked value in the case's fields) and shown masked, unmasked only by the audited route.
-enum class FieldType { kString, kText, kInteger, kNumber, kBool, kEnum, kDate, kOrgCode, kUserId, kPoint, kPhone };
+// id_number: a resident ID number (GB 11643, check digit verified), sealed like phone.
+enum class FieldType { kString, kText, kInteger, kNumber, kBool, kEnum, kDate, kOrgCode, kUserId, kPoint, kPhone, kIdNumber };
+// Whether values of `type` are sealed at intake (encrypted, kept masked in the fields).
+bool IsSealed(FieldType type);
 // What a sealed (phone) field's ciphertext is bound to: "case.<code>:<public_id>".
 std::string SealedFieldAssociated(std::string_view code, std::string_view public_id);
 const char* FieldTypeName(FieldType type);
@@ -37,6 +40,13 @@ struct FieldSpec {
   bool required = false;
   int max_length = 0;               // in characters (UTF-8 code points); 0 = no limit
   std::vector<std::string> values;  // allowed values of an enum field
+  // A non-empty value must equal this (e.g. a consent that must be "true").
+  std::string must_be;
+  // Required when another field of the same map has a value ("source=police_referral").
+  struct Condition {
+    std::string field;
+    std::string value;
+  } required_if;
 };
 
 // kInvalid naming the field unless `value` is valid for `spec`.
@@ -56,7 +66,9 @@ struct Category {
 
 // A deadline in working time (see Calendar). `anchor` says where the clock starts.
 struct Deadline {
-  enum class Unit { kWorkingHours, kWorkingDays };
+  // Calendar days end at local midnight after the N-th day (a statutory window such as the
+  // 30 days of 人民调解法 art. 33), counting weekends and holidays.
+  enum class Unit { kWorkingHours, kWorkingDays, kCalendarDays };
   enum class Anchor { kStateEntered, kCaseOpened };
   Unit unit = Unit::kWorkingHours;
   double amount = 0;  // hours may be fractional; days are whole
@@ -122,6 +134,13 @@ struct TransitionSpec {
   std::string set_assignee;
   std::string set_handling_unit;  // "" none, or an input code holding an org code
   bool restart_deadline = false;  // for self-loops (from == to): restart the state's clock
+  // Moves the case one level up the org tree (handling unit -> its parent), never above the
+  // type's overdue ceiling: "marked complex" escalation by hand.
+  bool escalate = false;
+  // When the transition may be taken relative to the current state's deadline: any time, only
+  // until it (a statutory window still open), or only after it (the window has ended).
+  enum class Window { kAny, kBeforeDeadline, kAfterDeadline };
+  Window window = Window::kAny;
   std::vector<RecipientKind> notify;
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "model/id_number.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -80,10 +82,18 @@ TEST(CaseTypeTest, EveryShippedTypeLoads) {
   auto registry = CaseTypeRegistry::LoadDirectory(test::DataDir("case-types"));
   ASSERT_TRUE(registry.ok()) << registry.error().message;
   auto all = registry->All();
-  ASSERT_EQ(all.size(), 3u);
+  ASSERT_EQ(all.size(), 4u);
   EXPECT_EQ(all[0]->code, "complaint");
-  EXPECT_EQ(all[1]->code, "public_qa");
-  EXPECT_EQ(all[2]->code, "snap_report");
+  EXPECT_EQ(all[1]->code, "mediation");
+  EXPECT_EQ(all[2]->code, "public_qa");
+  EXPECT_EQ(all[3]->code, "snap_report");
+
+  const CaseType* mediation = registry->Find("mediation");
+  ASSERT_NE(mediation, nullptr);
+  EXPECT_EQ(mediation->FindState("agreed")->deadline->unit, Deadline::Unit::kCalendarDays);
+  EXPECT_EQ(mediation->FindTransition("apply_confirmation")->window, TransitionSpec::Window::kBeforeDeadline);
+  EXPECT_TRUE(mediation->FindTransition("mark_complex")->escalate);
+  EXPECT_EQ(mediation->overdue.ceiling_level, 1);
 
   const CaseType* complaint = registry->Find("complaint");
   ASSERT_NE(complaint, nullptr);
@@ -217,7 +227,20 @@ TEST(CaseTypeTest, OtherStrictChecks) {
                 {"the initial state must not be terminal"});
   ExpectInvalid(Replace(kMinimal, "type = \"text\"", "type = \"enum\""), {"an enum field needs 'values'"});
   ExpectInvalid(Replace(kMinimal, "type = \"text\"", "type = \"blob\""), {"broken.toml:13", "unknown type 'blob'"});
-  ExpectInvalid(Replace(kMinimal, "deadline_hours = 4", "deadline_hours = 4\ndeadline_days = 1"), {"not both"});
+  ExpectInvalid(Replace(kMinimal, "deadline_hours = 4", "deadline_hours = 4\ndeadline_days = 1"), {"give one of"});
+  ExpectInvalid(Replace(kMinimal, "deadline_hours = 4", "deadline_calendar_days = 0"),
+                {"'deadline_calendar_days' must be an integer in [1, 3660]"});
+  ExpectInvalid(std::string(kMinimal) + "window = \"later\"\n", {"'window' must be"});
+  ExpectInvalid(Replace(kMinimal, "deadline_hours = 4", "") + "window = \"before_deadline\"\n",
+                {"a 'window' needs a deadline on state 'open'"});
+  ExpectInvalid(std::string(kMinimal) + "\n[[transitions.inputs]]\ncode = \"tel\"\nname = \"t\"\nname_en = \"t\"\ntype = \"phone\"\n",
+                {"an input cannot be of type phone"});
+  ExpectInvalid(Replace(kMinimal, "required = true\nmax_length = 5", "required_if = \"nope=1\""),
+                {"'required_if' names unknown field 'nope'"});
+  ExpectInvalid(Replace(kMinimal, "required = true\nmax_length = 5", "required_if = \"nope\""),
+                {"'required_if' must be"});
+  ExpectInvalid(Replace(kMinimal, "type = \"text\"", "type = \"bool\"\nmust_be = \"yes\""),
+                {"'must_be' is not a valid value"});
   ExpectInvalid(Replace(kMinimal, "terminal = true", "terminal = true\ndeadline_days = 1"),
                 {"a terminal state cannot have a deadline"});
   ExpectInvalid(Replace(kMinimal, "roles = [\"resident\"]", "roles = []"), {"nobody may create it"});
@@ -261,6 +284,33 @@ TEST(CaseTypeTest, FieldValidation) {
   FieldSpec date{"d", {}, FieldType::kDate, true, 0, {}};
   EXPECT_TRUE(ValidateField(date, "2026-10-01").ok());
   EXPECT_FALSE(ValidateField(date, "2026-13-01").ok());
+
+  FieldSpec id{"id", {"身份证号", "ID"}, FieldType::kIdNumber, false, 0, {}};
+  const std::string good_id = model::MakeResidentId("150203", {1958, 3, 9}, 17);
+  EXPECT_TRUE(ValidateField(id, good_id).ok());
+  std::string bad_id = good_id;
+  bad_id[17] = bad_id[17] == '0' ? '1' : '0';
+  s = ValidateField(id, bad_id);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("field 'id'"), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("check"), std::string::npos) << s.error().message;
+  EXPECT_TRUE(IsSealed(FieldType::kIdNumber));
+  EXPECT_TRUE(IsSealed(FieldType::kPhone));
+  EXPECT_FALSE(IsSealed(FieldType::kString));
+  FieldSpec consent{"consent", {"同意调解", "Consents"}, FieldType::kBool, true, 0, {}};
+  consent.must_be = "true";
+  EXPECT_TRUE(ValidateField(consent, "true").ok());
+  s = ValidateField(consent, "false");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "field 'consent': must be true (同意调解)");
+  FieldSpec source{"source", {}, FieldType::kEnum, true, 0, {"resident", "police_referral"}};
+  FieldSpec station{"station", {}, FieldType::kString, false, 0, {}};
+  station.required_if = {"source", "police_referral"};
+  EXPECT_TRUE(ValidateFields({source, station}, {{"source", "resident"}}, "field").ok());
+  s = ValidateFields({source, station}, {{"source", "police_referral"}, {"station", ""}}, "field");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "field 'station': required when source is police_referral");
+  EXPECT_TRUE(ValidateFields({source, station}, {{"source", "police_referral"}, {"station", "少先路派出所"}}, "field").ok());
 
   std::vector<FieldSpec> specs{text, rating};
   EXPECT_TRUE(ValidateFields(specs, {{"title", "路灯"}}, "field").ok());

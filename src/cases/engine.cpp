@@ -100,6 +100,8 @@ Timestamp DueAt(const StateSpec& state, Timestamp start, const Calendar& calenda
   if (!state.deadline) return 0;
   if (state.deadline->unit == Deadline::Unit::kWorkingDays)
     return calendar.AddWorkingDays(start, static_cast<int>(state.deadline->amount));
+  if (state.deadline->unit == Deadline::Unit::kCalendarDays)
+    return calendar.AddCalendarDays(start, static_cast<int>(state.deadline->amount));
   return calendar.AddWorkingHours(start, state.deadline->amount);
 }
 
@@ -214,11 +216,28 @@ Result<TransitionOutcome> Apply(const CaseType& type, const Case& c, const std::
     CG_RETURN_IF_ERROR(ValidateFields({note_spec}, {{"note", note}}, "input"));
   }
   CG_RETURN_IF_ERROR(ValidateFields(tr->inputs, values, "input"));
+  if (tr->window != TransitionSpec::Window::kAny) {
+    const std::string due = c.due_at ? FormatDate(calendar.LocalDate(c.due_at - 1)) : std::string("(none)");
+    if (tr->window == TransitionSpec::Window::kBeforeDeadline && (c.due_at == 0 || now >= c.due_at))
+      return MakeError(ErrorCode::kInvalid, "transition '" + transition + "' is only allowed until the deadline of state '" +
+                                                c.state + "', which ended with " + due);
+    if (tr->window == TransitionSpec::Window::kAfterDeadline && c.due_at != 0 && now < c.due_at)
+      return MakeError(ErrorCode::kInvalid, "transition '" + transition + "' is only allowed after the deadline of state '" +
+                                                c.state + "', which ends with " + due);
+  }
 
   TransitionOutcome out;
   Case& n = out.updated;
   n = c;
   const std::string previous_unit = c.handling_unit_code;
+  if (tr->escalate) {
+    auto level = model::LevelOfCode(c.handling_unit_code);
+    if (!level || *level <= type.overdue.ceiling_level)
+      return MakeError(ErrorCode::kInvalid, "the case is handled at the highest level its type allows (" +
+                                                c.handling_unit_code + ")");
+    n.handling_unit_code = model::ParentCode(c.handling_unit_code);
+    n.escalation_level = c.escalation_level + 1;
+  }
   if (!tr->set_handling_unit.empty()) {
     auto it = values.find(tr->set_handling_unit);
     if (it != values.end() && !it->second.empty()) {
@@ -249,7 +268,7 @@ Result<TransitionOutcome> Apply(const CaseType& type, const Case& c, const std::
   if (late) n.late = true;
   const StateSpec& to = *type.FindState(tr->to);
   n.state = to.code;
-  if (tr->to != c.state || tr->restart_deadline) {
+  if (tr->to != c.state || tr->restart_deadline || tr->escalate) {
     n.state_entered_at = now;
     StartClock(type, to, n, ClockStart(to, n, now), calendar);
   }
@@ -264,6 +283,7 @@ Result<TransitionOutcome> Apply(const CaseType& type, const Case& c, const std::
   e.handling_unit_code = n.handling_unit_code;
   e.note = std::move(note);
   e.late = late;
+  e.inputs = values;
   n.timeline.push_back(std::move(e));
   out.notifications = Notify(tr->notify, n, previous_unit, tr->code, actor.user_id);
   return out;

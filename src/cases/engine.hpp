@@ -38,6 +38,9 @@ struct TimelineEntry {
   std::string handling_unit_code;  // after the event
   std::string note;
   bool late = false;  // taken after the deadline of the state it left
+  // The transition's inputs as taken (besides the note): a session's record, a court's
+  // decision. The case's fields keep only the latest value of each; the timeline keeps all.
+  std::map<std::string, std::string> inputs;
 };
 
 struct Case {

@@ -588,5 +588,133 @@ TEST_F(EngineTest, CategoryDeadlineReplacesTheCaseOpenedDeadline) {
   EXPECT_EQ(closed->updated.fields.at("reply"), "已清理");
 }
 
+// 人民调解: a police-referred dispute needs its station and case number; acceptance needs both
+// parties' consent; sessions keep their inputs on the timeline; an agreement opens the 30-day
+// judicial-confirmation window (calendar days), inside which alone an application is taken.
+TEST_F(EngineTest, MediationConsentSessionsAndTheConfirmationWindow) {
+  const CaseType& type = *registry_->Find("mediation");
+  const Timestamp t0 = Local(2026, 9, 28, 10, 0);  // a Monday; the National Day week follows
+  std::map<std::string, std::string> fields{{"description", "楼上漏水，双方对维修费用有争议"},
+                                            {"source", "police_referral"},
+                                            {"applicant_kind", "person"},
+                                            {"applicant_name", "张桂兰"},
+                                            {"respondent_kind", "person"},
+                                            {"respondent_name", "李建国"}};
+  auto r = Create(type, "neighbour", kGrid, fields, kCommunityStaff, t0, *calendar_, *routing_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "field 'police_station': required when source is police_referral");
+  fields["police_station"] = "少先路派出所";
+  fields["police_case_no"] = "J1502030020260928001";
+  r = Create(type, "neighbour", kGrid, fields, kCommunityStaff, t0, *calendar_, *routing_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  Case c = r->created;
+  EXPECT_EQ(c.handling_unit_code, kCommunity);
+  EXPECT_EQ(c.state, "applied");
+
+  // Art. 17: no consent, no mediation; a refusal ends the case with the reason.
+  auto no = Apply(type, c, "accept", kCommunityStaff, {{"applicant_consent", "true"}, {"respondent_consent", "false"}},
+                  t0, *calendar_);
+  ASSERT_FALSE(no.ok());
+  EXPECT_EQ(no.error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(no.error().message, "input 'respondent_consent': must be true (被申请人同意调解)");
+  EXPECT_EQ(Fails(type, c, "accept", kCommunityStaff, {{"applicant_consent", "true"}}, t0), ErrorCode::kInvalid);
+  Case refused = Step(type, c, "refuse", kCommunityStaff,
+                      {{"refusing_party", "respondent"}, {"refusal_reason", "被申请人要求直接起诉"}}, t0);
+  EXPECT_EQ(refused.state, "refused");
+  EXPECT_EQ(refused.fields.at("refusal_reason"), "被申请人要求直接起诉");
+
+  c = Step(type, c, "accept", kCommunityStaff, {{"applicant_consent", "true"}, {"respondent_consent", "true"}}, t0);
+  c = Step(type, c, "assign", kCommunityStaff, {{"mediator_user_id", "777"}}, t0);
+  EXPECT_EQ(c.assignee_user_id, 777);
+  EXPECT_EQ(c.due_at, Local(2026, 10, 29, 0, 0));  // 30 calendar days, holidays included
+  const Actor mediator{777, Role::kStaff, kCommunity};
+  c = Step(type, c, "record_session", mediator,
+           {{"session_date", "2026-09-29"}, {"session_place", "金华社区调解室"}, {"session_attendees", "张桂兰、李建国"},
+            {"session_summary", "双方陈述，查看漏水现场"}},
+           Local(2026, 9, 29, 16, 0));
+  c = Step(type, c, "record_session", mediator,
+           {{"session_date", "2026-10-09"}, {"session_place", "金华社区调解室"}, {"session_attendees", "张桂兰、李建国、物业"},
+            {"session_summary", "物业出具维修报价"}},
+           Local(2026, 10, 9, 16, 0));
+  int sessions = 0;
+  for (const auto& e : c.timeline) sessions += e.event == "record_session";
+  EXPECT_EQ(sessions, 2);
+  EXPECT_EQ(c.timeline[c.timeline.size() - 2].inputs.at("session_summary"), "双方陈述，查看漏水现场");
+  EXPECT_EQ(c.timeline.back().inputs.at("session_date"), "2026-10-09");
+
+  // An agreement without terms is refused, nothing changes.
+  EXPECT_EQ(Fails(type, c, "agree", mediator, {{"agreement_date", "2026-10-12"}, {"performance", "immediate"}},
+                  Local(2026, 10, 12, 10, 0)),
+            ErrorCode::kInvalid);
+  c = Step(type, c, "agree", mediator,
+           {{"agreement_terms", "李建国于十日内支付维修费1200元。"}, {"agreement_date", "2026-10-12"}, {"performance", "by_term"}},
+           Local(2026, 10, 12, 10, 0));
+  EXPECT_EQ(c.state, "agreed");
+  EXPECT_EQ(c.due_at, Local(2026, 11, 12, 0, 0));  // the window's last day is 2026-11-11
+  // No follow-up before the window ends; no application after it.
+  auto early = Apply(type, c, "window_ended", mediator, {}, Local(2026, 11, 11, 23, 0), *calendar_);
+  ASSERT_FALSE(early.ok());
+  EXPECT_NE(early.error().message.find("2026-11-11"), std::string::npos) << early.error().message;
+  auto late = Apply(type, c, "apply_confirmation", mediator,
+                    {{"court", "昆都仑区人民法院"}, {"confirmation_applied_on", "2026-11-12"}}, Local(2026, 11, 12, 9, 0),
+                    *calendar_);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(late.error().message.find("only allowed until the deadline"), std::string::npos);
+  // The window is the parties', never the city's delay.
+  EXPECT_EQ(Evaluate(type, c, Local(2026, 11, 20, 9, 0), *calendar_).kind, EvaluationKind::kNone);
+
+  Case confirming = Step(type, c, "apply_confirmation", mediator,
+                         {{"court", "昆都仑区人民法院"}, {"confirmation_applied_on", "2026-11-02"}},
+                         Local(2026, 11, 2, 9, 0));
+  Case confirmed = Step(type, confirming, "court_confirm", mediator,
+                        {{"ruling_no", "(2026)内0203民特12号"}, {"court_decided_on", "2026-11-20"}},
+                        Local(2026, 11, 20, 9, 0));
+  EXPECT_EQ(confirmed.state, "follow_up");
+  Case closed = Step(type, confirmed, "follow_up_visit", mediator,
+                     {{"visit_date", "2026-11-25"}, {"performed", "fully"}, {"visit_notes", "费用已付清，双方满意"}},
+                     Local(2026, 11, 25, 9, 0));
+  EXPECT_EQ(closed.state, "closed");
+  EXPECT_FALSE(closed.late);
+  Case lapsed = Step(type, c, "window_ended", mediator, {}, Local(2026, 11, 12, 9, 0));
+  EXPECT_EQ(lapsed.state, "follow_up");
+}
+
+// 小事不出村，大事不出镇: a complex dispute goes up by hand, an unsettled one by its deadline,
+// never above the district centre.
+TEST_F(EngineTest, MediationEscalatesCommunityStreetDistrict) {
+  const CaseType& type = *registry_->Find("mediation");
+  const Timestamp t0 = Local(2026, 11, 2, 10, 0);
+  auto r = Create(type, "land", kGrid,
+                  {{"description", "宅基地边界争议"}, {"source", "grid_worker"}, {"applicant_kind", "person"},
+                   {"applicant_name", "王二"}, {"respondent_kind", "organisation"}, {"respondent_name", "某村民小组"}},
+                  kGridWorker, t0, *calendar_, *routing_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  Case c = Step(type, r->created, "accept", kCommunityStaff,
+                {{"applicant_consent", "true"}, {"respondent_consent", "true"}}, t0);
+  c = Step(type, c, "assign", kCommunityStaff, {{"mediator_user_id", "777"}}, t0);
+  std::vector<Notification> notes;
+  c = Step(type, c, "mark_complex", kCommunityStaff, {}, t0 + 3600'000, &notes);
+  EXPECT_EQ(c.handling_unit_code, kStreet);
+  EXPECT_EQ(c.escalation_level, 1);
+  EXPECT_EQ(c.state, "accepted");
+  EXPECT_FALSE(c.assignee_user_id.has_value());
+  EXPECT_TRUE(Has(notes, RecipientKind::kHandlingUnit, kStreet));
+  EXPECT_TRUE(Has(notes, RecipientKind::kPreviousHandlingUnit, kCommunity));
+  // The community may no longer act on it.
+  EXPECT_EQ(Fails(type, c, "assign", kCommunityStaff, {{"mediator_user_id", "778"}}, t0 + 7200'000),
+            ErrorCode::kForbidden);
+  c = Step(type, c, "assign", kStreetStaff, {{"mediator_user_id", "778"}}, t0 + 7200'000);
+  // Not settled in 30 days: street -> district, the ceiling.
+  Evaluation e = Evaluate(type, c, c.due_at, *calendar_);
+  ASSERT_EQ(e.kind, EvaluationKind::kEscalation);
+  EXPECT_EQ(e.updated.handling_unit_code, kDistrict);
+  c = e.updated;
+  auto top = Apply(type, c, "mark_complex", kDistrictStaff, {}, c.state_entered_at + 1, *calendar_);
+  ASSERT_FALSE(top.ok());
+  EXPECT_EQ(top.error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(Evaluate(type, c, c.due_at, *calendar_).kind, EvaluationKind::kOverdue);
+}
+
 }  // namespace
 }  // namespace cg::cases

@@ -3,6 +3,7 @@
 #include "cli/seed_topics.hpp"
 #include "cli/seed_volunteers.hpp"
 #include "cli/seed_complaints.hpp"
+#include "cli/seed_mediation.hpp"
 #include "cli/seed_projects.hpp"
 
 #include <pthread.h>
@@ -67,6 +68,8 @@ constexpr DemoAccount kDemoAccounts[] = {
     {"wdz_secretary", "五当召镇党委书记", model::Role::kStaff, "150205101"},
     {"sfd_secretary", "市府东路街道党工委书记", model::Role::kStaff, "150203010"},
     {"jinhua_secretary", "金华社区党委书记", model::Role::kStaff, "150203010008"},
+    // A mediator of 五当召镇人民调解委员会 (seed_mediation.cpp): the mediator's workbench.
+    {"wdz_mediator", "五当召镇人民调解员", model::Role::kStaff, "150205101"},
 };
 
 // Kundulun's grid workers: one per grid, and the surplus (1,503 - 1,391) as second workers of
@@ -300,7 +303,7 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
             << " ms, accounts in " << ms(t2, t3) << " ms\n"
             << "demo accounts (password '" << kDemoPassword << "'): admin, city_analyst, kundulun, "
             << "shifudong, jinhua, jinhua_g1, changsheng, resident_demo, resident_verified, the officials wdz_mayor, wdz_secretary, "
-            << "sfd_secretary, jinhua_secretary, and gw<grid code> for Kundulun's grids\n";
+            << "sfd_secretary, jinhua_secretary, the mediator wdz_mediator, and gw<grid code> for Kundulun's grids\n";
   if (auto s = SeedPopulation(**store, config, std::move(keys).value(), seed, scale, people); !s.ok()) {
     return Fail(s.error());
   }
@@ -315,6 +318,9 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
   if (auto s = SeedVolunteers(**store, SystemClock::Instance()); !s.ok()) return Fail(s.error());
   if (auto s = SeedComplaints(**store, config, SystemClock::Instance()); !s.ok()) return Fail(s.error());
   std::cout << "seeded complaint sessions (吐槽大会)\n";
+  auto t6 = std::chrono::steady_clock::now();
+  if (auto s = SeedMediation(**store, config, SystemClock::Instance()); !s.ok()) return Fail(s.error());
+  std::cout << "seeded the mediation registry and disputes in " << ms(t6, std::chrono::steady_clock::now()) << " ms\n";
   return 0;
 }
 

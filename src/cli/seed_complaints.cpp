@@ -1,5 +1,7 @@
 #include "cli/seed_complaints.hpp"
 
+#include "cli/seed_cases.hpp"
+
 #include "api/app.hpp"
 #include "cases/calendar.hpp"
 #include "cases/engine.hpp"
@@ -94,19 +96,8 @@ Status SeedComplaints(store::Store& store, const Config& config, const Clock& cl
   };
   // Takes a transition of the complaint type on a stored case at `when` as `actor`.
   auto take = [&](const std::string& case_id, const std::string& transition, const cases::Actor& actor,
-                  std::map<std::string, std::string> input, Timestamp when) -> Status {
-    auto r = store.Cases().GetCaseSystem(case_id);
-    if (!r.ok()) return r.error();
-    auto out = cases::Apply(*type, r->c, transition, actor, input, when, *calendar);
-    if (!out.ok()) return out.error();
-    store::CaseRecord u = *r;
-    u.c = std::move(out->updated);
-    const auto* state = type->FindState(u.c.state);
-    u.terminal = state && state->terminal;
-    u.public_open = state && state->public_status == cases::PublicStatus::kOpen;
-    auto saved = store.Cases().SaveCase(u, r->version, out->notifications, when);
-    if (!saved.ok()) return saved.error();
-    return {};
+                  std::map<std::string, std::string> input, Timestamp when) {
+    return TakeTransition(store.Cases(), *type, *calendar, case_id, transition, actor, std::move(input), when);
   };
 
   store::ComplaintSession held;

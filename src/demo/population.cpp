@@ -67,6 +67,14 @@ bool Rural(const std::string& grid) {
 
 }  // namespace
 
+std::string SyntheticName(std::uint64_t key) {
+  Rng rng(Mix(key, "name"));
+  std::string name = rng.Pick(kSurnames);
+  name += rng.Pick(kGiven);
+  if (rng.Chance(0.7)) name += rng.Pick(kGiven);
+  return name;
+}
+
 struct PopulationGenerator::State {
   std::uint64_t seed;
   Date today;

@@ -45,6 +45,10 @@ struct SyntheticGrid {
   std::vector<SyntheticHousehold> households;
 };
 
+// A synthetic Han name (surname and one or two given characters) from the population's name
+// tables, the same for the same `key`: for demo staff such as mediators.
+std::string SyntheticName(std::uint64_t key);
+
 // Generates grids one after another. The same seed, `today` and sequence of calls give the
 // same output; ID numbers are unique across all calls of one generator.
 class PopulationGenerator {

@@ -8,26 +8,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "pdf/testing.hpp"
+
 namespace cg::pdf {
 namespace {
 
 constexpr Timestamp kAt = 1'780'000'000'000;  // 2026-05-28
 
-// Runs `tool FILE -` (pdftotext, pdfinfo, pdffonts from poppler-utils) on `pdf`, returns stdout.
-std::string Poppler(const std::string& tool, const std::string& pdf, bool stdout_dash = true) {
-  const auto path = std::filesystem::temp_directory_path() / ("cg-pdf-" + std::to_string(::getpid()) + ".pdf");
-  { std::ofstream(path, std::ios::binary) << pdf; }
-  const std::string cmd = tool + " '" + path.string() + "'" + (stdout_dash ? " -" : "") + " 2>/dev/null";
-  std::string out;
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-  }
-  std::filesystem::remove(path);
-  return out;
-}
+using testing::Poppler;
 
 int Pages(const std::string& pdf) {
   const std::string info = Poppler("pdfinfo", pdf, false);

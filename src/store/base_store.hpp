@@ -24,6 +24,7 @@
 #include "store/volunteer_store.hpp"
 #include "store/complaint_store.hpp"
 #include "store/project_store.hpp"
+#include "store/mediation_store.hpp"
 
 namespace cg::store {
 
@@ -445,6 +446,39 @@ class BaseDataStore {
   // The rectification list: every complaint of the session, oldest first, with its case's state
   // at `now`. kNotFound for no such session.
   virtual Result<std::vector<Complaint>> ListComplaints(std::int64_t session_id, Timestamp now);
+
+  // --- Mediation registry (store/mediation_store.hpp, mediation_store.cpp) --------------------
+  // Writes an organisation (id set here). kNotFound when its unit is outside `scope` or absent;
+  // kConflict when the name is taken.
+  virtual Result<MediationOrg> CreateMediationOrg(const model::Scope& scope, MediationOrg org);
+  // A room of organisation `room.org_id`, bound to a unit under the organisation's; kNotFound
+  // when either is outside `scope`, kInvalid for a unit outside the organisation's, kConflict
+  // for a taken name.
+  virtual Result<MediationRoom> CreateMediationRoom(const model::Scope& scope, MediationRoom room);
+  // A mediator of organisation `m.org_id` (kNotFound outside `scope`); kConflict when the
+  // account mediates for that organisation already.
+  virtual Result<Mediator> CreateMediator(const model::Scope& scope, Mediator m);
+  // Sets a mediator's specialities and active flag; kNotFound outside `scope`.
+  virtual Result<Mediator> UpdateMediator(const model::Scope& scope, std::int64_t id,
+                                          const std::vector<std::string>& specialities, bool active, Timestamp at);
+  virtual Result<MediationOrg> GetMediationOrg(const model::Scope& scope, std::int64_t id);
+  virtual Result<Mediator> GetMediator(const model::Scope& scope, std::int64_t id);
+  virtual Result<MediationRoom> GetMediationRoom(const model::Scope& scope, std::int64_t id);
+  // Lists by unit code then id. kNotFound when `query.under` is outside `scope`. An empty
+  // `under` is the scope itself and, for organisations and rooms (public service places), the
+  // units above it too (a community sees its street centre and police room).
+  virtual Result<Slice<MediationOrg>> ListMediationOrgs(const model::Scope& scope, const MediationQuery& query,
+                                                        Page page);
+  virtual Result<Slice<MediationRoom>> ListMediationRooms(const model::Scope& scope, const MediationQuery& query,
+                                                          Page page);
+  virtual Result<Slice<Mediator>> ListMediators(const model::Scope& scope, const MediationQuery& query, Page page);
+  // The active mediator records of an account (any scope: the account's own), oldest first.
+  virtual Result<std::vector<Mediator>> MediatorsOfUser(std::int64_t user_id);
+  // Bulk load for the demo seed, one transaction: rooms and mediators name their organisation
+  // by org_name. Returns the number of rows written.
+  virtual Result<std::int64_t> SeedMediationRegistry(const std::vector<MediationOrg>& orgs,
+                                                     const std::vector<MediationRoom>& rooms,
+                                                     const std::vector<Mediator>& mediators, Timestamp at);
 
   // --- Governance projects (store/project_store.hpp, project_store.cpp) ------------------------
   // Writes a project with its milestones and indicators and a "create" event, in one transaction;

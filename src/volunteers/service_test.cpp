@@ -11,6 +11,8 @@
 #include <fstream>
 #include <random>
 
+#include "pdf/testing.hpp"
+
 namespace cg::volunteers {
 namespace {
 
@@ -29,19 +31,7 @@ model::OrgUnit Unit(std::string code, OrgKind kind, std::string name, std::strin
 constexpr Timestamp kHour = 3'600'000;
 constexpr Timestamp kDay = 24 * kHour;
 
-std::string PdfText(const std::string& pdf) {
-  const auto path = std::filesystem::temp_directory_path() / ("cg-vol-" + std::to_string(::getpid()) + ".pdf");
-  { std::ofstream(path, std::ios::binary) << pdf; }
-  std::string out;
-  if (FILE* p = ::popen(("pdftotext '" + path.string() + "' - 2>/dev/null").c_str(), "r")) {
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-  }
-  std::filesystem::remove(path);
-  return out;
-}
+using pdf::testing::PdfText;
 
 class VolunteersTest : public ::testing::Test {
  protected:

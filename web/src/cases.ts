@@ -6,11 +6,16 @@ export interface FieldSpec {
   code: string
   name: string
   name_en: string
-  type: 'string' | 'text' | 'integer' | 'number' | 'bool' | 'enum' | 'date' | 'org_code' | 'user_id' | 'point' | 'phone'
+  type: 'string' | 'text' | 'integer' | 'number' | 'bool' | 'enum' | 'date' | 'org_code' | 'user_id' | 'point' | 'phone' | 'id_number' | 'uscc'
   required: boolean
   max_length?: number
   values?: string[]
+  must_be?: string
+  required_if?: { field: string; value: string }
 }
+
+/** Field types stored sealed (encrypted) and shown masked; showing one is audited. */
+export const sealedTypes = new Set(['phone', 'id_number'])
 
 export interface Labelled {
   code: string
@@ -45,6 +50,8 @@ export interface TimelineEntry {
   handling_unit_code: string
   note: string
   late: boolean
+  /** The transition's inputs as taken (a mediation session's record, a court's ruling). */
+  inputs?: Record<string, string>
 }
 
 export interface CaseView {

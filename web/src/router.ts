@@ -26,6 +26,7 @@ export const router = createRouter({
     { path: '/complaint-sessions', name: 'complaint-sessions', component: () => import('./pages/complaints/ComplaintsPage.vue') },
     { path: '/projects', name: 'projects', component: ProjectsPage },
     { path: '/volunteers', name: 'volunteers', component: () => import('./pages/volunteers/VolunteersPage.vue') },
+    { path: '/mediation', name: 'mediation', component: () => import('./pages/mediation/MediationPage.vue') },
     {
       path: '/p',
       component: PublicLayout,

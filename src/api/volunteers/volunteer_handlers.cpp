@@ -78,14 +78,6 @@ nlohmann::json SignupsJson(const std::vector<store::VolunteerSignup>& record) {
   return items;
 }
 
-Response PdfResponse(std::string bytes, const std::string& filename) {
-  Response r;
-  r.content_type = "application/pdf";
-  r.body = std::move(bytes);
-  r.AddHeader("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-  r.AddHeader("Cache-Control", "no-store");
-  return r;
-}
 
 }  // namespace
 

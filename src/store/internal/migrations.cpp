@@ -19,6 +19,7 @@
 #include "store/internal/migrations/m23_volunteers.hpp"
 #include "store/internal/migrations/m24_complaints.hpp"
 #include "store/internal/migrations/m25_meeting_projects.hpp"
+#include "store/internal/migrations/m26_mediation.hpp"
 
 namespace cg::store::internal {
 
@@ -42,6 +43,7 @@ constexpr Migration kMigrations[] = {
     {23, "volunteers: volunteers, activities, sign-ups with a waiting list, check-in, service minutes", kSqlite23, kPostgres23},
     {24, "complaint sessions and their complaints, each linked to its case", kSqlite24, kPostgres24},
     {25, "deliberation: the project a meeting's decision opened", kSqlite25, kPostgres25},
+    {26, "mediation: organisations, rooms, mediators; timeline entry inputs", kSqlite26, kPostgres26},
 };
 
 }  // namespace

@@ -591,9 +591,10 @@ class PgCaseStore final : public CaseStore {
       const auto& e = timeline[i];
       tx.exec_params(
           "INSERT INTO case_events(case_id, seq, at, actor_user_id, actor_role, event, from_state, "
-          "to_state, handling_unit_code, note, late) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+          "to_state, handling_unit_code, note, late, inputs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+          "$10, $11, $12)",
           id, static_cast<std::int64_t>(i), e.at, e.actor_user_id, e.actor_role, e.event, e.from_state,
-          e.to_state, e.handling_unit_code, e.note, e.late);
+          e.to_state, e.handling_unit_code, e.note, e.late, internal::EncodeFields(e.inputs));
     }
   }
 
@@ -646,7 +647,7 @@ class PgCaseStore final : public CaseStore {
     }
     for (const auto& row : tx.exec_params(
              "SELECT at, actor_user_id, actor_role, event, from_state, to_state, handling_unit_code, "
-             "note, late FROM case_events WHERE case_id = $1 ORDER BY seq",
+             "note, late, inputs FROM case_events WHERE case_id = $1 ORDER BY seq",
              id)) {
       cases::TimelineEntry e;
       e.at = row[0].as<std::int64_t>();
@@ -658,6 +659,7 @@ class PgCaseStore final : public CaseStore {
       e.handling_unit_code = row[6].as<std::string>();
       e.note = row[7].as<std::string>();
       e.late = row[8].as<bool>();
+      e.inputs = internal::DecodeFields(row[9].as<std::string>());
       r.c.timeline.push_back(std::move(e));
     }
     for (const auto& row : tx.exec_params("SELECT " + kPhotoCols + " FROM case_photos p WHERE p.case_id = $1 "

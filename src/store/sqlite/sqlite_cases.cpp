@@ -617,11 +617,12 @@ class SqliteCaseStore final : public CaseStore {
       const auto& e = timeline[i];
       Query q(writer_,
               "INSERT INTO case_events(case_id, seq, at, actor_user_id, actor_role, event, "
-              "from_state, to_state, handling_unit_code, note, late) VALUES (?1, ?2, ?3, ?4, ?5, "
-              "?6, ?7, ?8, ?9, ?10, ?11)");
+              "from_state, to_state, handling_unit_code, note, late, inputs) VALUES (?1, ?2, ?3, ?4, "
+              "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
       q.Int(1, id).Int(2, static_cast<std::int64_t>(i)).Int(3, e.at).Int(4, e.actor_user_id);
       q.Text(5, e.actor_role).Text(6, e.event).Text(7, e.from_state).Text(8, e.to_state);
-      q.Text(9, e.handling_unit_code).Text(10, e.note).Int(11, e.late ? 1 : 0).Run();
+      q.Text(9, e.handling_unit_code).Text(10, e.note).Int(11, e.late ? 1 : 0);
+      q.Text(12, internal::EncodeFields(e.inputs)).Run();
     }
   }
 
@@ -693,7 +694,7 @@ class SqliteCaseStore final : public CaseStore {
     }
     Query q(c,
             "SELECT at, actor_user_id, actor_role, event, from_state, to_state, handling_unit_code, "
-            "note, late FROM case_events WHERE case_id = ?1 ORDER BY seq");
+            "note, late, inputs FROM case_events WHERE case_id = ?1 ORDER BY seq");
     q.Int(1, id);
     while (q.Step()) {
       cases::TimelineEntry e;
@@ -706,6 +707,7 @@ class SqliteCaseStore final : public CaseStore {
       e.handling_unit_code = q.GetText(6);
       e.note = q.GetText(7);
       e.late = q.GetInt(8) != 0;
+      e.inputs = internal::DecodeFields(q.GetText(9));
       r.c.timeline.push_back(std::move(e));
     }
     Query photos(c, "SELECT " + kPhotoCols + " FROM case_photos p WHERE p.case_id = ?1 ORDER BY p.seq");
