@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "mediation/service.hpp"
 #include "pdf/document.hpp"
 
 namespace {
@@ -90,8 +91,35 @@ void BM_Agreement(benchmark::State& state) { Run(state, Agreement()); }
 void BM_Certificate(benchmark::State& state) { Run(state, Certificate(40)); }
 void BM_Report10Pages(benchmark::State& state) { Run(state, Report(10)); }
 
+// The real agreement of a mediation case (mediation::RenderAgreement), as the API serves it.
+void BM_MediationAgreement(benchmark::State& state) {
+  cg::mediation::Agreement a;
+  a.number = "金华社区人民调解委员会调字〔2026〕第 42 号";
+  a.category = "邻里纠纷";
+  a.dispute = "2026 年 5 月，被申请人家卫生间防水层老化漏水，致申请人家卫生间顶棚及墙面受损，双方多次协商未果。";
+  a.parties = {{"申请人", "person", "张建国", "150203********1234", "138****5678", "昆都仑区金华社区 3 号楼 2 单元 501"},
+               {"被申请人", "person", "李秀英", "150203********2345", "139****6789", "昆都仑区金华社区 3 号楼 2 单元 601"}};
+  a.sessions = {"2026年5月20日，在金华社区调解室调解，参加人员：张建国、李秀英、物业经理。查看漏水现场。",
+                "2026年5月27日，在金华社区一平米调解桌调解，参加人员：张建国、李秀英。物业出具维修报价。"};
+  a.terms = "一、被申请人于十日内委托有资质的施工单位修复防水层。\n二、被申请人赔偿申请人修复费用人民币 1500 元。\n"
+            "三、申请人配合入户施工，双方不再就此事另行主张。";
+  a.performance = "按协议约定期限履行";
+  a.organisation = "金华社区人民调解委员会";
+  a.mediator = "王秀英";
+  a.agreed_on = "2026-05-28";
+  a.window_ends = "2026-06-27";
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    auto pdf = cg::mediation::RenderAgreement(a, kAt);
+    if (!pdf.ok()) state.SkipWithError(pdf.error().message.c_str());
+    bytes = pdf.ok() ? pdf->size() : 0;
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+
 BENCHMARK(BM_FirstRender)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
 BENCHMARK(BM_Agreement)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MediationAgreement)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Certificate)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Report10Pages)->Unit(benchmark::kMillisecond)->UseRealTime();
 
