@@ -245,7 +245,9 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
     auto med = city.store->CreateMediator(model::Scope::System(), mediator);
     EXPECT_TRUE(med.ok());
     EXPECT_EQ(morg_made->id, 1);
-    if (med.ok()) EXPECT_EQ(med->id, 1);
+    if (med.ok()) {
+      EXPECT_EQ(med->id, 1);
+    }
     ids["mediation"] = "1";
   }
   return {{"code", "150203010008002"},  {"public_id", pid}, {"name", "file"}, {"photo_id", photo_id},
