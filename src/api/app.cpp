@@ -77,6 +77,7 @@ void App::RegisterRoutes() {
   RegisterTopicRoutes();
   RegisterVolunteerRoutes();
   RegisterMediationRoutes();
+  RegisterWelfareRoutes();
   RegisterComplaintRoutes();
   RegisterProjectRoutes();
 }
@@ -132,6 +133,10 @@ Response App::Dispatch(Request& request, std::string& route_label) {
   }
   if (route.access == Access::kUser && !request.principal) {
     return ErrorResponse(401, "unauthenticated", "log in first");
+  }
+  if (route.access == Access::kUser && !route.reporter && request.principal &&
+      request.principal->user.role == model::Role::kReporter) {
+    return ErrorResponse(403, "forbidden", "a reporter account may only record welfare visits");
   }
   // CSRF: a state-changing request made with a session must echo the session's token.
   if (request.principal && !IsSafeMethod(request.method) &&

@@ -119,6 +119,17 @@ class App {
   // Returns how many cases changed. Thread-safe; the server calls it every
   // case_eval_interval_ms, tests call it after moving a ManualClock.
   Result<int> EvaluateDueCases();
+  // The welfare part of the deadline job (EvaluateDueCases runs it too): opens one
+  // welfare_check case for each person whose visit is overdue and has none for this spell, at
+  // most 2,000 a run. Returns how many it opened; 0 without the case type.
+  Result<int> EvaluateWelfare();
+  // Records a checked welfare visit (welfare::CheckVisit) by `visitor` of a subject inside
+  // `scope` (assigned to the visitor when `reporter_only`); an urgent one first opens its
+  // welfare_check case for the community, and the visit keeps its id. kNotFound for a person
+  // who is not an active subject the visitor may reach; nothing is written then.
+  Result<store::WelfareVisit> RecordWelfareVisit(const cases::Actor& visitor, const model::Scope& scope,
+                                                 bool reporter_only, store::WelfareVisit visit,
+                                                 std::shared_ptr<const store::NewPhoto> photo);
 
   // Opens a case: locate, route, engine Create, store (idempotent by key).
   Result<store::CreatedCase> SubmitCase(const CaseSubmission& submission);
@@ -153,6 +164,7 @@ class App {
   void RegisterProjectRoutes();  // projects/project_handlers.cpp
   void RegisterVolunteerRoutes();  // volunteers/volunteer_handlers.cpp
   void RegisterMediationRoutes();  // mediation/mediation_handlers.cpp
+  void RegisterWelfareRoutes();    // welfare/welfare_handlers.cpp
   // Open cases of the same type and category within kDuplicateRadiusM of a new public report,
   // privacy-safe: public id, category, distance, state and public status only.
   nlohmann::json PublicDuplicates(const store::CaseRecord& created);

@@ -195,9 +195,10 @@ Response SafeJsonResponse(const nlohmann::json& value, int status) {
 cases::Actor ActorOf(const auth::Principal& p) { return cases::Actor{p.user.id, p.user.role, p.user.scope_code}; }
 
 // A resident's account is bound to their grid, but they see their own cases only (the reporter
-// rule): the other cases of the grid — a neighbour's dispute, its parties — are not theirs.
+// rule): the other cases of the grid — a neighbour's dispute, its parties — are not theirs. So
+// does a part-time reporter, bound to a community: the cases of their own urgent visits only.
 store::CaseViewer ViewerOf(const auth::Principal& p) {
-  if (p.user.role == model::Role::kResident) return store::CaseViewer{model::Scope::Subtree("-"), p.user.id};
+  if (p.user.role == model::Role::kResident || p.user.role == model::Role::kReporter) return store::CaseViewer{model::Scope::Subtree("-"), p.user.id};
   return store::CaseViewer{p.scope(), p.user.id};
 }
 

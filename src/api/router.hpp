@@ -25,6 +25,9 @@ struct Route {
   std::string summary;  // one line for the OpenAPI document
   std::string tag;
   Handler handler;
+  // A part-time reporter (Role::kReporter) may call only the routes that set this; App answers
+  // 403 on every other kUser route before its handler runs (least privilege, docs/welfare.md).
+  bool reporter = false;
   std::vector<std::string> segments;  // pattern split on '/'
 };
 

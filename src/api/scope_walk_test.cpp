@@ -250,7 +250,26 @@ std::map<std::string, std::string> ForeignParams(TestCity& city, std::map<std::s
     }
     ids["mediation"] = "1";
   }
+  // Grid B's person enrolled for welfare visits (no reporter assigned) with a visit and its
+  // photo: {person_id} of the welfare routes and {id} of the "welfare" family (the visit).
+  std::string person_id = ids.count("persons") ? ids["persons"] : "1";
+  store::WelfareSubject subject;
+  subject.person_id = std::stoll(person_id);
+  subject.enrolled_at = city.clock.Now();
+  EXPECT_TRUE(city.store->EnrolWelfareSubject(model::Scope::System(), subject).ok());
+  store::WelfareVisit visit;
+  visit.person_id = subject.person_id;
+  visit.visitor_user_id = city.store->FindUserByUsername("gb")->id;
+  visit.visitor_role = "grid_worker";
+  visit.visited_at = visit.recorded_at = city.clock.Now();
+  visit.health = "well";
+  visit.note = "乙居民 在家";
+  const store::WelfarePhoto visit_photo{4, 3, "jpeg-bytes", "thumb-bytes"};
+  auto visited = city.store->RecordWelfareVisit(model::Scope::System(), visit, false, &visit_photo);
+  EXPECT_TRUE(visited.ok());
+  if (visited.ok()) ids["welfare"] = std::to_string(visited->id);
   return {{"code", "150203010008002"},  {"public_id", pid}, {"name", "file"}, {"photo_id", photo_id},
+          {"person_id", person_id},
           {"variant", "original"}, {"template", "civil_affairs.elderly"},
           {"import_id", import_id}, {"row", "2"},
           {"service_file", "snap_report.garbage.json"}, {"request_file", pid + ".json"},
@@ -340,6 +359,41 @@ TEST(ScopeWalk, EveryRouteRefusesAnonymousAndForeignCallers) {
       EXPECT_EQ(foreign.status, 404) << name << ": " << foreign.body;
     }
   }
+}
+
+TEST(ScopeWalk, AReporterReachesItsRoutesOnly) {
+  // A part-time reporter of 金华社区 (which holds grid B): every route not marked for reporters
+  // answers 403 before its handler; the marked ones answer only what is the reporter's own —
+  // grid B's welfare subject is not assigned to them, its case and visit are not theirs.
+  TestCity city("scopewalk_reporter");
+  auto ids = city.SeedGridB();
+  const auto fixed = ForeignParams(city, ids);
+  auto rider = city.LogIn("rider");
+  ASSERT_FALSE(rider.cookie.empty());
+  int reporter_routes = 0;
+  for (const Route& route : city.app->router().routes()) {
+    if (route.access != Access::kUser) continue;
+    const std::string name = route.method + " " + route.pattern;
+    std::string path = Fill(route, ParamsFor(route, ids, fixed));
+    if (path.empty()) continue;
+    auto r = city.Call(route.method, path + kForeignQuery, route.method == "GET" ? "" : "{}", rider.cookie, rider.csrf);
+    ExpectNoSecret(r, name + " (reporter)");
+    if (!route.reporter) {
+      EXPECT_EQ(r.status, 403) << name << ": " << r.body;
+      continue;
+    }
+    ++reporter_routes;
+    if (route.pattern.find('{') != std::string::npos) {
+      EXPECT_EQ(r.status, 404) << name << ": " << r.body;
+    } else if (route.method == "GET") {
+      EXPECT_EQ(r.status, 200) << name << ": " << r.body;
+    }
+    if (name == "DELETE /api/v1/session") rider = city.LogIn("rider");
+  }
+  EXPECT_GE(reporter_routes, 9);
+  // The reporter's own queue is empty: grid B's case was reported by gb.
+  auto mine = city.Call("GET", "/api/v1/cases", "", rider.cookie);
+  EXPECT_EQ(nlohmann::json::parse(mine.body)["total"], 0);
 }
 
 TEST(ScopeWalk, TheOwnerDoesSeeIt) {

@@ -53,12 +53,12 @@ void App::RegisterSessionRoutes() {
                  r.content_type.clear();
                  r.AddHeader("Set-Cookie", SessionCookie("", 0, config_.cookie_secure));
                  return r;
-               }});
+               }, true});
   router_.Add({"GET", "/api/v1/me", Access::kUser, "The logged-in user, their scope and CSRF token",
                "session", [me_json](Request& req) {
                  auto j = me_json(*req.principal);
                  return j.ok() ? JsonResponse(*j) : ErrorResponse(j.error());
-               }});
+               }, true});
 }
 
 }  // namespace cg::api

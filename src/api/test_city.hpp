@@ -55,7 +55,8 @@ struct TestCity {
 
   // Creates the city in a fresh SQLite file under `name` and users alice (staff of the city),
   // ga (grid worker of grid A 150203010008001), gb (grid worker of grid B ...002), jin (staff
-  // of community 150203010008), rita (resident of grid A), all with password "password-1".
+  // of community 150203010008), rita (resident of grid A), rider (reporter of community
+  // 150203010008), all with password "password-1".
   // The clock starts on Monday 2026-06-01 09:00 Beijing time; case data from the repository.
   explicit TestCity(const std::string& name, Config config = {}) {
     dir = std::filesystem::path(::testing::TempDir()) / ("cg_" + name);
@@ -98,7 +99,8 @@ struct TestCity {
                                   std::tuple{"ga", model::Role::kGridWorker, "150203010008001"},
                                   std::tuple{"gb", model::Role::kGridWorker, "150203010008002"},
                                   std::tuple{"jin", model::Role::kStaff, "150203010008"},
-                                  std::tuple{"rita", model::Role::kResident, "150203010008001"}}) {
+                                  std::tuple{"rita", model::Role::kResident, "150203010008001"},
+                                  std::tuple{"rider", model::Role::kReporter, "150203010008"}}) {
       model::User user;
       user.username = u;
       user.role = role;

@@ -199,7 +199,8 @@ Result<StateSpec> ParseState(const toml::table& t, const std::string& source) {
   CG_RETURN_IF_ERROR(GetString(t, "code", s.code, source, "state", true));
   const std::string what = "state '" + s.code + "'";
   CG_RETURN_IF_ERROR(CheckKeys(t, {"code", "name", "name_en", "terminal", "public_status", "deadline_hours",
-                                   "deadline_days", "deadline_calendar_days", "deadline_from", "overdue"},
+                                   "deadline_days", "deadline_calendar_days", "deadline_calendar_hours", "deadline_from",
+                                   "overdue"},
                                source, what));
   if (!IsIdentifier(s.code)) return Invalid(Where(source, t), what + ": code must be [a-z0-9_]+");
   CG_RETURN_IF_ERROR(GetLabel(t, s.label, source, what));
@@ -218,8 +219,17 @@ Result<StateSpec> ParseState(const toml::table& t, const std::string& source) {
   const auto* hours = t.get("deadline_hours");
   const auto* days = t.get("deadline_days");
   const auto* calendar_days = t.get("deadline_calendar_days");
-  if ((hours != nullptr) + (days != nullptr) + (calendar_days != nullptr) > 1)
-    return Invalid(Where(source, t), what + ": give one of 'deadline_hours', 'deadline_days' and 'deadline_calendar_days'");
+  const auto* calendar_hours = t.get("deadline_calendar_hours");
+  if ((hours != nullptr) + (days != nullptr) + (calendar_days != nullptr) + (calendar_hours != nullptr) > 1)
+    return Invalid(Where(source, t), what +
+                                         ": give one of 'deadline_hours', 'deadline_days', 'deadline_calendar_days' "
+                                         "and 'deadline_calendar_hours'");
+  if (calendar_hours) {
+    auto v = calendar_hours->value<double>();
+    if (!v || !(*v > 0) || *v > 24 * 366)
+      return Invalid(Where(source, *calendar_hours), what + ": 'deadline_calendar_hours' must be a positive number");
+    s.deadline = Deadline{Deadline::Unit::kCalendarHours, *v};
+  }
   if (calendar_days) {
     auto v = calendar_days->value<int64_t>();
     if (!calendar_days->is_integer() || *v < 1 || *v > 3660)

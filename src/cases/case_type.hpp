@@ -67,8 +67,9 @@ struct Category {
 // A deadline in working time (see Calendar). `anchor` says where the clock starts.
 struct Deadline {
   // Calendar days end at local midnight after the N-th day (a statutory window such as the
-  // 30 days of 人民调解法 art. 33), counting weekends and holidays.
-  enum class Unit { kWorkingHours, kWorkingDays, kCalendarDays };
+  // 30 days of 人民调解法 art. 33), counting weekends and holidays. Calendar hours run round
+  // the clock (an urgent welfare visit is not left until Monday).
+  enum class Unit { kWorkingHours, kWorkingDays, kCalendarDays, kCalendarHours };
   enum class Anchor { kStateEntered, kCaseOpened };
   Unit unit = Unit::kWorkingHours;
   double amount = 0;  // hours may be fractional; days are whole

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "model/id_number.hpp"
 
 #include <filesystem>
@@ -82,11 +84,21 @@ TEST(CaseTypeTest, EveryShippedTypeLoads) {
   auto registry = CaseTypeRegistry::LoadDirectory(test::DataDir("case-types"));
   ASSERT_TRUE(registry.ok()) << registry.error().message;
   auto all = registry->All();
-  ASSERT_EQ(all.size(), 4u);
+  ASSERT_EQ(all.size(), 5u);
   EXPECT_EQ(all[0]->code, "complaint");
   EXPECT_EQ(all[1]->code, "mediation");
   EXPECT_EQ(all[2]->code, "public_qa");
   EXPECT_EQ(all[3]->code, "snap_report");
+  EXPECT_EQ(all[4]->code, "welfare_check");
+
+  const CaseType* welfare = registry->Find("welfare_check");
+  ASSERT_NE(welfare, nullptr);
+  EXPECT_EQ(welfare->FindState("reported")->deadline->unit, Deadline::Unit::kCalendarHours);
+  EXPECT_EQ(welfare->FindState("reported")->deadline->amount, 2);
+  EXPECT_NE(std::find(welfare->create_roles.begin(), welfare->create_roles.end(), model::Role::kReporter),
+            welfare->create_roles.end());
+  EXPECT_NE(welfare->FindCategory("urgent"), nullptr);
+  EXPECT_NE(welfare->FindCategory("overdue"), nullptr);
 
   const CaseType* mediation = registry->Find("mediation");
   ASSERT_NE(mediation, nullptr);
@@ -230,6 +242,10 @@ TEST(CaseTypeTest, OtherStrictChecks) {
   ExpectInvalid(Replace(kMinimal, "deadline_hours = 4", "deadline_hours = 4\ndeadline_days = 1"), {"give one of"});
   ExpectInvalid(Replace(kMinimal, "deadline_hours = 4", "deadline_calendar_days = 0"),
                 {"'deadline_calendar_days' must be an integer in [1, 3660]"});
+  ExpectInvalid(Replace(kMinimal, "deadline_hours = 4", "deadline_calendar_hours = -1"),
+                {"'deadline_calendar_hours' must be a positive number"});
+  ExpectInvalid(Replace(kMinimal, "deadline_hours = 4", "deadline_hours = 4\ndeadline_calendar_hours = 2"),
+                {"give one of"});
   ExpectInvalid(std::string(kMinimal) + "window = \"later\"\n", {"'window' must be"});
   ExpectInvalid(Replace(kMinimal, "deadline_hours = 4", "") + "window = \"before_deadline\"\n",
                 {"a 'window' needs a deadline on state 'open'"});

@@ -31,8 +31,14 @@ void StartClock(const CaseType& type, const StateSpec& state, Case& c, Timestamp
   }
   c.warn_at = 0;
   if (c.due_at != 0 && type.overdue.warn_at_percent > 0 && state.on_overdue != OverdueAction::kIgnore) {
-    std::int64_t total = calendar.WorkingMsBetween(start, c.due_at);
-    c.warn_at = calendar.AddWorkingMs(start, total * type.overdue.warn_at_percent / 100);
+    const bool calendar_time = state.deadline && (state.deadline->unit == Deadline::Unit::kCalendarDays ||
+                                                  state.deadline->unit == Deadline::Unit::kCalendarHours);
+    if (calendar_time) {  // a round-the-clock deadline warns at its share of clock time
+      c.warn_at = start + (c.due_at - start) * type.overdue.warn_at_percent / 100;
+    } else {
+      std::int64_t total = calendar.WorkingMsBetween(start, c.due_at);
+      c.warn_at = calendar.AddWorkingMs(start, total * type.overdue.warn_at_percent / 100);
+    }
   }
   c.warned = false;
   c.breached = false;
@@ -102,6 +108,8 @@ Timestamp DueAt(const StateSpec& state, Timestamp start, const Calendar& calenda
     return calendar.AddWorkingDays(start, static_cast<int>(state.deadline->amount));
   if (state.deadline->unit == Deadline::Unit::kCalendarDays)
     return calendar.AddCalendarDays(start, static_cast<int>(state.deadline->amount));
+  if (state.deadline->unit == Deadline::Unit::kCalendarHours)
+    return start + static_cast<Timestamp>(state.deadline->amount * 3'600'000.0);
   return calendar.AddWorkingHours(start, state.deadline->amount);
 }
 

@@ -716,5 +716,30 @@ TEST_F(EngineTest, MediationEscalatesCommunityStreetDistrict) {
   EXPECT_EQ(Evaluate(type, c, c.due_at, *calendar_).kind, EvaluationKind::kOverdue);
 }
 
+TEST_F(EngineTest, WelfareCheckRunsOnCalendarHours) {
+  // An urgent welfare visit on a Saturday night: the two hours run round the clock, the warning
+  // comes at half of them, and the breach escalates to the street (the ceiling).
+  const CaseType& type = *registry_->Find("welfare_check");
+  const Timestamp t0 = Local(2026, 6, 6, 22, 30);  // a Saturday
+  const Actor rider{901, Role::kReporter, kCommunity};
+  auto r = Create(type, "urgent", kGrid, {{"person_id", "7"}, {"person_name", "王大爷"}, {"health", "urgent"}}, rider,
+                  t0, *calendar_, *routing_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  Case c = r->created;
+  EXPECT_EQ(c.handling_unit_code, kCommunity);
+  EXPECT_EQ(c.due_at, t0 + 2 * 3'600'000);
+  EXPECT_EQ(c.warn_at, t0 + 3'600'000);
+  EXPECT_TRUE(Has(r->notifications, RecipientKind::kHandlingUnit, kCommunity));
+  EXPECT_EQ(Evaluate(type, c, t0 + 3'600'000, *calendar_).kind, EvaluationKind::kWarning);
+  Evaluation e = Evaluate(type, c, c.due_at, *calendar_);
+  ASSERT_EQ(e.kind, EvaluationKind::kEscalation);
+  EXPECT_EQ(e.updated.handling_unit_code, "150203010");
+  // The reporter takes no transition; the community's grid worker resolves it.
+  EXPECT_EQ(Fails(type, c, "respond", rider, {{"responder", "我"}}, t0), ErrorCode::kForbidden);
+  c = Step(type, c, "resolve", kGridWorker, {{"outcome", "family_contacted"}, {"outcome_note", "已联系其女儿送医"}},
+           t0 + 1'800'000);
+  EXPECT_EQ(c.state, "closed");
+}
+
 }  // namespace
 }  // namespace cg::cases

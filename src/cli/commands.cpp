@@ -4,6 +4,7 @@
 #include "cli/seed_volunteers.hpp"
 #include "cli/seed_complaints.hpp"
 #include "cli/seed_mediation.hpp"
+#include "cli/seed_welfare.hpp"
 #include "cli/seed_projects.hpp"
 
 #include <pthread.h>
@@ -70,6 +71,8 @@ constexpr DemoAccount kDemoAccounts[] = {
     {"jinhua_secretary", "金华社区党委书记", model::Role::kStaff, "150203010008"},
     // A mediator of 五当召镇人民调解委员会 (seed_mediation.cpp): the mediator's workbench.
     {"wdz_mediator", "五当召镇人民调解员", model::Role::kStaff, "150205101"},
+    // A part-time reporter (a delivery rider) of 金华社区 (seed_welfare.cpp): the rider's phone page.
+    {"rider_jinhua", "金华社区兼职网格员（外卖骑手）", model::Role::kReporter, "150203010008"},
 };
 
 // Kundulun's grid workers: one per grid, and the surplus (1,503 - 1,391) as second workers of
@@ -321,6 +324,9 @@ int Seed(const Config& config, const std::string& scale, const std::string& sour
   auto t6 = std::chrono::steady_clock::now();
   if (auto s = SeedMediation(**store, config, SystemClock::Instance()); !s.ok()) return Fail(s.error());
   std::cout << "seeded the mediation registry and disputes in " << ms(t6, std::chrono::steady_clock::now()) << " ms\n";
+  auto t7 = std::chrono::steady_clock::now();
+  if (auto s = SeedWelfare(**store, config, SystemClock::Instance()); !s.ok()) return Fail(s.error());
+  std::cout << "seeded welfare checks in " << ms(t7, std::chrono::steady_clock::now()) << " ms\n";
   return 0;
 }
 

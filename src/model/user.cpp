@@ -9,12 +9,13 @@ const char* RoleName(Role role) {
     case Role::kGridWorker: return "grid_worker";
     case Role::kAnalyst: return "analyst";
     case Role::kResident: return "resident";
+    case Role::kReporter: return "reporter";
   }
   return "resident";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kAdmin, Role::kStaff, Role::kGridWorker, Role::kAnalyst, Role::kResident}) {
+  for (Role r : {Role::kAdmin, Role::kStaff, Role::kGridWorker, Role::kAnalyst, Role::kResident, Role::kReporter}) {
     if (name == RoleName(r)) return r;
   }
   return std::nullopt;

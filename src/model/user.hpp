@@ -10,9 +10,13 @@
 
 namespace cg::model {
 
-enum class Role { kAdmin, kStaff, kGridWorker, kAnalyst, kResident };
+// kReporter: a part-time reporter (a delivery rider, a volunteer) bound to a community, who
+// sees only the elderly people assigned to them and records welfare visits (docs/welfare.md);
+// the API lets this role reach the routes marked for it and nothing else.
+enum class Role { kAdmin, kStaff, kGridWorker, kAnalyst, kResident, kReporter };
 
-const char* RoleName(Role role);  // "admin", "staff", "grid_worker", "analyst", "resident"
+// "admin", "staff", "grid_worker", "analyst", "resident", "reporter"
+const char* RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
 struct User {

@@ -656,7 +656,13 @@ Result<BaseRecord> BaseDataStore::UpdateRecord(const model::Scope& scope, const 
         Fail(ErrorCode::kConflict, "version " + std::to_string(record.version) +
                                        " is stale; the record is at version " + std::to_string(before->version));
       }
-      if (after.grid_code != before->grid_code) CheckGrid(tx, scope, after.grid_code);
+      if (after.grid_code != before->grid_code) {
+        CheckGrid(tx, scope, after.grid_code);
+        // A person who moves takes their welfare visits along (welfare_store.cpp): the copy of
+        // the grid the overdue list is scoped by changes in the same transaction.
+        if (IsPerson(record.entity))
+          tx.Run("UPDATE welfare_subjects SET grid_code = ?1 WHERE person_id = ?2", {P::Text(after.grid_code), P::Int(after.id)});
+      }
       after.version = before->version + 1;
       after.created_at = before->created_at;
       after.updated_at = ctx.at;

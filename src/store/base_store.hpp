@@ -25,6 +25,7 @@
 #include "store/complaint_store.hpp"
 #include "store/project_store.hpp"
 #include "store/mediation_store.hpp"
+#include "store/welfare_store.hpp"
 
 namespace cg::store {
 
@@ -518,6 +519,51 @@ class BaseDataStore {
   // Unscoped like GetNoticeImage: the caller has read the project first. kNotFound otherwise.
   virtual Result<std::string> GetProjectPhoto(std::int64_t project_id, std::int64_t report_id, int seq,
                                               bool thumbnail);
+  // --- Welfare checks (store/welfare_store.hpp, welfare_store.cpp) ----------------------------
+  // Enrols a person for welfare visits (due_at = enrolled_at + interval). kNotFound when the
+  // person is not in `scope`; kConflict when enrolled already; kInvalid for an interval outside
+  // 1..90 days or a reporter that is not a reporter account whose community holds the person.
+  virtual Result<WelfareSubject> EnrolWelfareSubject(const model::Scope& scope, WelfareSubject subject);
+  // Changes a subject's interval, reporter and active flag (due_at follows); errors as Enrol.
+  virtual Result<WelfareSubject> UpdateWelfareSubject(const model::Scope& scope, const WelfareSubject& subject);
+  // One subject; with `reporter_user_id` != 0 only if assigned to that account. kNotFound
+  // otherwise (outside the scope and not assigned read the same).
+  virtual Result<WelfareSubject> GetWelfareSubject(const model::Scope& scope, std::int64_t person_id,
+                                                   std::int64_t reporter_user_id);
+  virtual Result<Slice<WelfareSubject>> ListWelfareSubjects(const model::Scope& scope, const WelfareQuery& query,
+                                                            Page page);
+  // Records a visit (id, grid, recorded_at set here) and moves the subject's last visit and due
+  // time on; a repeated (visitor, idempotency_key) returns the first visit unchanged. The person
+  // must be an active subject in `scope` (and, with `reporter_only`, assigned to the visitor):
+  // kNotFound otherwise, nothing written. `photo` may be null.
+  virtual Result<WelfareVisit> RecordWelfareVisit(const model::Scope& scope, WelfareVisit visit, bool reporter_only,
+                                                  const WelfarePhoto* photo);
+  // A visit recorded with this key by this visitor before, if any.
+  virtual Result<std::optional<WelfareVisit>> FindWelfareVisit(std::int64_t visitor_user_id,
+                                                               const std::string& idempotency_key);
+  // Visits newest first, inside the scope.
+  virtual Result<Slice<WelfareVisit>> ListWelfareVisits(const model::Scope& scope, const WelfareVisitQuery& query,
+                                                        Page page);
+  // A visit's photo (thumbnail or copy); with `visitor_user_id` != 0 only that visitor's.
+  virtual Result<std::string> GetWelfareVisitPhoto(const model::Scope& scope, std::int64_t visit_id,
+                                                   std::int64_t visitor_user_id, bool thumbnail);
+  // System: active subjects due before `now` with no case for this overdue spell yet, most
+  // overdue first, at most `limit`.
+  virtual Result<std::vector<WelfareSubject>> ListNewlyOverdue(Timestamp now, std::int64_t limit);
+  // System: records the case opened for the spell that became due at `due_at`; false (nothing
+  // written) when the subject was visited or changed since.
+  virtual Result<bool> MarkWelfareOverdue(std::int64_t person_id, Timestamp due_at, const std::string& case_id);
+  // Reporter accounts inside `scope` under `under` with their active subject counts.
+  virtual Result<std::vector<WelfareReporter>> ListWelfareReporters(const model::Scope& scope,
+                                                                    const std::string& under);
+  // Seeding: ids and grids of persons whose attribute `element_code` is "true", id > after_id,
+  // in id order, at most `limit` (a scan of the persons table, not for request paths).
+  virtual Result<std::vector<std::pair<std::int64_t, std::string>>> PersonsWithTag(const std::string& element_code,
+                                                                                    std::int64_t after_id,
+                                                                                    std::int64_t limit);
+  // Seeding/benchmarks: subjects (unchecked, one multi-row insert). Returns how many.
+  virtual Result<std::int64_t> SeedWelfareSubjects(const std::vector<WelfareSubject>& subjects);
+
   // When the newest change-log entry was written (0 for an empty log): `citygrid doctor` compares
   // it with the clock. Defined in backup.cpp.
   virtual Result<Timestamp> LatestChangeAt();

@@ -16,6 +16,7 @@ namespace {
 
 using internal::Fail;
 using internal::Guard;
+using internal::ListRoot;
 using internal::SqlRow;
 using internal::SqlTx;
 using internal::ToInt;
@@ -87,13 +88,6 @@ Mediator ReadMediator(const SqlRow& r) {
   m.created_at = ToInt(r[8]);
   m.updated_at = ToInt(r[9]);
   return m;
-}
-
-// The subtree a list covers: `under` inside the scope (empty: the scope itself).
-std::string ListRoot(const model::Scope& scope, const std::string& under) {
-  if (under.empty()) return scope.root_code();
-  if (!scope.Contains(under)) Fail(ErrorCode::kNotFound, "org unit not found");
-  return under;
 }
 
 MediationOrg RequireOrg(SqlTx& tx, const model::Scope& scope, std::int64_t id) {

@@ -3,7 +3,7 @@
 import type { FeatureCollection, Geometry } from 'geojson'
 
 export type Kind = 'city' | 'district' | 'street' | 'town' | 'community' | 'village' | 'grid'
-export type Role = 'admin' | 'staff' | 'grid_worker' | 'analyst' | 'resident'
+export type Role = 'admin' | 'staff' | 'grid_worker' | 'analyst' | 'resident' | 'reporter'
 
 export interface UnitRef {
   code: string

@@ -64,6 +64,9 @@ const zh = {
   'role.grid_worker': '网格员',
   'role.analyst': '数据分析员',
   'role.resident': '居民',
+  'role.reporter': '兼职网格员',
+  'common.yes': '是',
+  'common.no': '否',
 }
 
 type Key = keyof typeof zh
@@ -125,6 +128,9 @@ const en: Record<Key, string> = {
   'role.grid_worker': 'Grid worker',
   'role.analyst': 'Analyst',
   'role.resident': 'Resident',
+  'role.reporter': 'Part-time reporter',
+  'common.yes': 'Yes',
+  'common.no': 'No',
 }
 
 const dictionaries: Record<Locale, Record<string, string>> = {

@@ -27,6 +27,7 @@ export const router = createRouter({
     { path: '/projects', name: 'projects', component: ProjectsPage },
     { path: '/volunteers', name: 'volunteers', component: () => import('./pages/volunteers/VolunteersPage.vue') },
     { path: '/mediation', name: 'mediation', component: () => import('./pages/mediation/MediationPage.vue') },
+    { path: '/welfare', name: 'welfare', component: () => import('./pages/welfare/WelfarePage.vue') },
     {
       path: '/p',
       component: PublicLayout,
@@ -61,6 +62,10 @@ router.beforeEach(async (to) => {
     // Server unreachable: the login page will report errors on submit.
   }
   if (to.meta.public) {
+    if (to.name === 'login' && session.user?.role === 'reporter') {
+      window.location.assign('/m/rider')
+      return false
+    }
     if (to.name === 'login' && session.user) {
       const next = typeof to.query.next === 'string' && to.query.next.startsWith('/') && !to.query.next.startsWith('//') ? to.query.next : '/'
       return next
@@ -69,6 +74,11 @@ router.beforeEach(async (to) => {
   }
   if (!session.user) {
     return to.fullPath === '/' ? { name: 'login' } : { name: 'login', query: { next: to.fullPath } }
+  }
+  // A part-time reporter has the phone pages only (/m/rider); the workbench is not theirs.
+  if (session.user.role === 'reporter') {
+    window.location.assign('/m/rider')
+    return false
   }
   return true
 })

@@ -33,4 +33,10 @@ void RequireUnit(SqlTx& tx, const std::string& code) {
   }
 }
 
+std::string ListRoot(const model::Scope& scope, const std::string& under) {
+  if (under.empty()) return scope.root_code();
+  if (!scope.Contains(under)) Fail(ErrorCode::kNotFound, "org unit not found");
+  return under;
+}
+
 }  // namespace cg::store::internal

@@ -20,6 +20,7 @@
 #include "store/internal/migrations/m24_complaints.hpp"
 #include "store/internal/migrations/m25_meeting_projects.hpp"
 #include "store/internal/migrations/m26_mediation.hpp"
+#include "store/internal/migrations/m27_welfare.hpp"
 
 namespace cg::store::internal {
 
@@ -44,6 +45,7 @@ constexpr Migration kMigrations[] = {
     {24, "complaint sessions and their complaints, each linked to its case", kSqlite24, kPostgres24},
     {25, "deliberation: the project a meeting's decision opened", kSqlite25, kPostgres25},
     {26, "mediation: organisations, rooms, mediators; timeline entry inputs", kSqlite26, kPostgres26},
+    {27, "welfare checks: subjects, visits, visit photos", kSqlite27, kPostgres27},
 };
 
 }  // namespace

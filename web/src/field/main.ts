@@ -10,6 +10,7 @@ import { fieldRouter } from './router'
 import { setUnauthorizedHandler } from '../api'
 import { forget } from '../session'
 import { watchConnectivity } from './sync'
+import { watchRiderConnectivity } from './rider'
 import './field.css'
 
 setUnauthorizedHandler(() => {
@@ -17,6 +18,7 @@ setUnauthorizedHandler(() => {
   if (fieldRouter.currentRoute.value.name !== 'm-login') void fieldRouter.push({ name: 'm-login' })
 })
 watchConnectivity()
+watchRiderConnectivity()
 
 const app = createApp(FieldApp).use(fieldRouter)
 for (const c of [Button, Cell, CellGroup, Checkbox, Empty, Field, Form, NavBar, Pagination, Search, Tab, Tabs, Tag]) app.use(c)

@@ -10,6 +10,9 @@ import HouseholdEditPage from './pages/HouseholdEditPage.vue'
 import HouseholdNewPage from './pages/HouseholdNewPage.vue'
 import ConflictsPage from './pages/ConflictsPage.vue'
 import NoticesPage from './pages/NoticesPage.vue'
+import RiderPage from './pages/RiderPage.vue'
+import RiderVisitPage from './pages/RiderVisitPage.vue'
+import { openRider, syncRider } from './rider'
 
 export const fieldRouter = createRouter({
   history: createWebHistory('/m/'),
@@ -24,6 +27,9 @@ export const fieldRouter = createRouter({
     { path: '/person/:id(-?\\d+|new)', name: 'm-person', component: PersonPage },
     { path: '/conflicts', name: 'm-conflicts', component: ConflictsPage },
     { path: '/notices', name: 'm-notices', component: NoticesPage },
+    // A part-time reporter's pages (rider.ts): their assigned people and visits, nothing else.
+    { path: '/rider', name: 'm-rider', component: RiderPage, meta: { rider: true } },
+    { path: '/rider/:id(\\d+)', name: 'm-rider-visit', component: RiderVisitPage, meta: { rider: true } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
@@ -39,12 +45,25 @@ fieldRouter.beforeEach(async (to) => {
     // Offline with a cache: keep working on the last user's grid; the server decides on sync.
     const last = localStorage.getItem('citygrid.field.lastUser')
     if (!field.online && last) {
-      const { id, grid } = JSON.parse(last) as { id: number; grid: string }
+      const { id, grid, role } = JSON.parse(last) as { id: number; grid: string; role?: string }
+      if (role === 'reporter') {
+        await openRider(id)
+        return to.meta.rider ? true : { name: 'm-rider' }
+      }
       if (!field.user) await openFor(id, grid)
       return true
     }
     return { name: 'm-login' }
   }
+  // A reporter has the rider pages only; grid workers never see them.
+  if (session.user.role === 'reporter') {
+    await openRider(Number(session.user.id))
+    localStorage.setItem('citygrid.field.lastUser', JSON.stringify({ id: Number(session.user.id), grid: session.user.scope.code, role: 'reporter' }))
+    if (!to.meta.rider) return { name: 'm-rider' }
+    void syncRider()
+    return true
+  }
+  if (to.meta.rider) return { name: 'm-grid' }
   if (field.user !== Number(session.user.id)) {
     await openFor(Number(session.user.id), session.user.scope.code)
     localStorage.setItem('citygrid.field.lastUser', JSON.stringify({ id: Number(session.user.id), grid: session.user.scope.code }))
