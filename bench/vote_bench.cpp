@@ -19,29 +19,15 @@
 #include <vector>
 
 #include "auth/password.hpp"
+#include "bench_util.hpp"
 #include "store/store.hpp"
 
 namespace {
 
 using namespace cg;
 
-template <class T>
-T Must(Result<T> r, const char* what) {
-  if (!r.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, r.error().message.c_str());
-    std::exit(1);
-  }
-  return std::move(r).value();
-}
-
-model::OrgUnit Unit(std::string code, model::OrgKind kind, std::string parent) {
-  model::OrgUnit u;
-  u.code = std::move(code);
-  u.kind = kind;
-  u.name = "单位" + u.code;
-  u.parent_code = std::move(parent);
-  return u;
-}
+using bench::Must;
+using bench::Unit;
 
 }  // namespace
 

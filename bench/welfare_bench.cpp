@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "store/store.hpp"
 
 namespace {
@@ -21,23 +22,8 @@ using namespace cg;
 constexpr Timestamp kDay = 86'400'000;
 constexpr Timestamp kNow = 1'790'000'000'000;
 
-template <class T>
-T Must(Result<T> r, const char* what) {
-  if (!r.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, r.error().message.c_str());
-    std::exit(1);
-  }
-  return std::move(r).value();
-}
-
-model::OrgUnit Unit(std::string code, model::OrgKind kind, std::string parent) {
-  model::OrgUnit u;
-  u.code = std::move(code);
-  u.kind = kind;
-  u.name = "单位" + u.code;
-  u.parent_code = std::move(parent);
-  return u;
-}
+using bench::Must;
+using bench::Unit;
 
 std::string Pad(int n, int width) {
   std::string s = std::to_string(n);

@@ -72,6 +72,15 @@ nlohmann::json VisitJson(const store::WelfareVisit& v) {
   return j;
 }
 
+// An optional id query parameter: 0 when absent or empty; kInvalid naming it when not 1..15 digits.
+Result<std::int64_t> IdQuery(const Request& req, const char* name) {
+  auto v = req.Query(name);
+  if (!v || v->empty()) return std::int64_t{0};
+  if (v->size() > 15 || v->find_first_not_of("0123456789") != std::string::npos || std::stoll(*v) == 0)
+    return MakeError(ErrorCode::kInvalid, std::string(name) + ": a positive integer id");
+  return std::stoll(*v);
+}
+
 std::optional<bool> BoolOf(const nlohmann::json& body, const char* key) {
   auto it = body.find(key);
   if (it == body.end() || it->is_null()) return false;
@@ -233,11 +242,9 @@ void App::RegisterWelfareRoutes() {
                  if (!page.ok()) return ErrorResponse(page.error());
                  store::WelfareVisitQuery q;
                  q.under = req.Query("under").value_or("");
-                 if (auto p = req.Query("person_id"); p && !p->empty()) {
-                   if (p->size() > 15 || p->find_first_not_of("0123456789") != std::string::npos)
-                     return ErrorResponse(MakeError(ErrorCode::kInvalid, "person_id: a positive integer"));
-                   q.person_id = std::stoll(*p);
-                 }
+                 auto person = IdQuery(req, "person_id");
+                 if (!person.ok()) return ErrorResponse(person.error());
+                 q.person_id = *person;
                  if (IsReporter(req)) q.visitor_user_id = req.principal->user.id;
                  auto list = store_.ListWelfareVisits(req.principal->scope(), q, *page);
                  if (!list.ok()) return ErrorResponse(list.error());
@@ -276,11 +283,9 @@ void App::RegisterWelfareRoutes() {
     q.now = clock_.Now();
     q.overdue_only = overdue_only || req.Query("overdue").value_or("") == "true";
     q.active_only = req.Query("inactive").value_or("") != "true";
-    if (auto r = req.Query("reporter"); r && !r->empty()) {
-      if (r->size() > 15 || r->find_first_not_of("0123456789") != std::string::npos)
-        return ErrorResponse(MakeError(ErrorCode::kInvalid, "reporter: a reporter's user id"));
-      q.reporter_user_id = std::stoll(*r);
-    }
+    auto reporter = IdQuery(req, "reporter");
+    if (!reporter.ok()) return ErrorResponse(reporter.error());
+    q.reporter_user_id = *reporter;
     auto list = store_.ListWelfareSubjects(req.principal->scope(), q, *page);
     if (!list.ok()) return ErrorResponse(list.error());
     nlohmann::json items = nlohmann::json::array();
