@@ -12,7 +12,7 @@ import ConflictsPage from './pages/ConflictsPage.vue'
 import NoticesPage from './pages/NoticesPage.vue'
 import RiderPage from './pages/RiderPage.vue'
 import RiderVisitPage from './pages/RiderVisitPage.vue'
-import { openRider, syncRider } from './rider'
+import { openRider, rider } from './rider'
 
 export const fieldRouter = createRouter({
   history: createWebHistory('/m/'),
@@ -57,11 +57,13 @@ fieldRouter.beforeEach(async (to) => {
   }
   // A reporter has the rider pages only; grid workers never see them.
   if (session.user.role === 'reporter') {
-    await openRider(Number(session.user.id))
-    localStorage.setItem('citygrid.field.lastUser', JSON.stringify({ id: Number(session.user.id), grid: session.user.scope.code, role: 'reporter' }))
-    if (!to.meta.rider) return { name: 'm-rider' }
-    void syncRider()
-    return true
+    const id = Number(session.user.id)
+    if (rider.user !== id) {
+      await openRider(id)
+      localStorage.setItem('citygrid.field.lastUser', JSON.stringify({ id, grid: session.user.scope.code, role: 'reporter' }))
+    }
+    // The list page syncs when it opens (RiderPage.vue); the router does not sync again.
+    return to.meta.rider ? true : { name: 'm-rider' }
   }
   if (to.meta.rider) return { name: 'm-grid' }
   if (field.user !== Number(session.user.id)) {
