@@ -46,7 +46,7 @@ Status SeedWelfare(store::Store& store, const Config& config, const Clock& clock
       s.interval_days = h % 4 == 0 ? 7 : welfare::kDefaultIntervalDays;
       s.enrolled_by = staff->id;
       s.enrolled_at = now - 60 * kDay;
-      // Last visits spread over 0..1.1 intervals ago: about one in twelve is overdue.
+      // Last visits spread over 0..1.1 intervals ago: about one in eleven is overdue.
       const Timestamp span = s.interval_days * kDay * 11 / 10;
       s.last_visit_at = now - static_cast<Timestamp>((h >> 8) % static_cast<std::uint64_t>(span));
       s.last_health = (h >> 40) % 10 == 0 ? "unwell" : "well";
