@@ -124,7 +124,7 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     await page.getByTestId('login-username').fill(username)
     await page.getByTestId('login-password').fill(PASSWORD)
     await page.getByTestId('login-submit').click()
-    await page.waitForURL((u) => u.pathname === next)
+    await page.waitForURL((u) => u.pathname + u.search === next)
   }
 
   // Takes the transition `name` on the open case page, filling `inputs` (testid suffix -> value).
@@ -141,8 +141,9 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     await page.locator(`[data-testid=case-state][data-state="${expectState}"]`).waitFor()
   }
 
-  async function openCaseFromQueue(page, publicId) {
-    await page.goto(`${BASE}/cases`)
+  // The queue is filtered by type: other cases (welfare checks due in hours) sort before it.
+  async function openCaseFromQueue(page, publicId, type = 'snap_report') {
+    await page.goto(`${BASE}/cases?type=${type}`)
     const row = page.locator(`[data-testid=queue-row][data-public-id="${publicId}"]`)
     await row.waitFor()
     const id = await row.getAttribute('data-case-id')
@@ -247,8 +248,9 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
 
     // 昆都仑区 (road damage is a district matter in Kundulun) files it and dispatches it to 金华社区.
     const district = await newPage('kundulun')
-    // In the queue: the photo's thumbnail, the grid and the handling unit by name.
-    await signIn(district, 'kundulun', '/cases')
+    // In the queue: the photo's thumbnail, the grid and the handling unit by name. The queue is
+    // filtered to 随手拍: the district's other cases (welfare checks due in hours) come first.
+    await signIn(district, 'kundulun', '/cases?type=snap_report')
     {
       const row = district.locator(`[data-testid=queue-row][data-public-id="${publicId}"]`)
       await row.getByTestId('queue-grid').filter({ hasText: '金华社区第1网格' }).waitFor()
@@ -279,7 +281,7 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
 
     // 金华社区's staff see it in their queue and as a notification; they sign for it and report back.
     const community = await newPage('jinhua')
-    await signIn(community, 'jinhua', '/cases')
+    await signIn(community, 'jinhua', '/cases?type=snap_report')
     await community.getByTestId('bell-count').waitFor()
     assert.ok(Number(await community.getByTestId('bell-count').innerText()) >= 1)
     const caseId = await openCaseFromQueue(community, publicId)
@@ -338,7 +340,7 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     // The mayor's account sees it in the queue, accepts and answers it.
     const official = await newPage('wdz_mayor')
     await signIn(official, 'wdz_mayor', '/cases')
-    await openCaseFromQueue(official, publicId)
+    await openCaseFromQueue(official, publicId, 'public_qa')
     assert.match(await official.locator('[data-field=title]').innerText(), /公交/)
     await act(official, 'accept', {}, 'accepted')
     await act(official, 'answer', { answer: '已与公交公司协商，下月起增至每天六班。' }, 'answered')
@@ -419,7 +421,7 @@ describe('cases: public site and workbench', { timeout: 240_000 }, () => {
     assert.equal(await visitor.evaluate(() => window.__xss), undefined)
 
     const staff = await newPage('xss-staff')
-    await signIn(staff, 'jinhua', '/cases')
+    await signIn(staff, 'jinhua', '/cases?type=snap_report')
     const row = staff.locator(`[data-testid=queue-row][data-public-id="${publicId}"]`)
     await row.waitFor()
     assert.equal(await row.getByTestId('queue-description').textContent(), XSS)
